@@ -1,0 +1,126 @@
+import {
+  Finding,
+  PermanentError,
+  RetryableError,
+  decodeJson,
+  describeIssues,
+  errorMessage,
+  isRetryable,
+  type Bus,
+  type IncomingMessage,
+  type Logger,
+  type RetryPolicy,
+  type TopicNames,
+} from '@pipewatch/shared';
+import { createBoundedIdSet, type BoundedIdSet } from './bounded-id-set.js';
+import type { FindingSink } from './sink-port.js';
+
+export interface AlerterOptions {
+  bus: Bus;
+  topics: Pick<TopicNames, 'findings' | 'deadLetter'>;
+  /** Every finding goes to all of them. The alerter closes them when it closes. */
+  sinks: FindingSink[];
+  logger: Logger;
+  group?: string;
+  /** Backoff between redeliveries while a sink is failing; the bus default otherwise. */
+  redelivery?: RetryPolicy;
+  /** How many delivered ids each sink remembers, to skip it on a redelivery; default 10,000. */
+  rememberIds?: number;
+}
+
+export interface AlerterStats {
+  findings: number;
+  invalid: number;
+  delivered: Record<string, number>;
+  failed: Record<string, number>;
+}
+
+export interface Alerter {
+  stats(): AlerterStats;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ALERTER_GROUP = 'pipewatch-alerter';
+
+function parseFinding(message: IncomingMessage): Finding {
+  const parsed = Finding.safeParse(decodeJson(message));
+  if (!parsed.success) {
+    const issues = describeIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
+    throw new PermanentError('invalid_finding', issues.join('; '));
+  }
+  return parsed.data;
+}
+
+/** One error for the bus: retryable if any sink may still succeed, so the message is redelivered. */
+function combineFailures(failures: { sink: string; error: unknown }[]): Error {
+  const message = failures.map(({ sink, error }) => `${sink}: ${errorMessage(error)}`).join('; ');
+  return failures.some(({ error }) => isRetryable(error))
+    ? new RetryableError('sink_failed', message)
+    : new PermanentError('sink_rejected', message);
+}
+
+/**
+ * Consumes findings and writes each to every sink. The handler resolves only when
+ * all sinks have it, so the bus commits a finding only after it is durable
+ * everywhere; until then it is redelivered, and each sink that already took it is
+ * skipped.
+ */
+export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
+  const { bus, topics, sinks, logger } = options;
+  if (sinks.length === 0) throw new PermanentError('no_sinks', 'the alerter needs at least one sink');
+  const group = options.group ?? DEFAULT_ALERTER_GROUP;
+  const remembered = new Map<FindingSink, BoundedIdSet>(sinks.map((sink) => [sink, createBoundedIdSet(options.rememberIds ?? 10_000)]));
+  const stats: AlerterStats = { findings: 0, invalid: 0, delivered: {}, failed: {} };
+  const bump = (counts: Record<string, number>, sink: string): void => {
+    counts[sink] = (counts[sink] ?? 0) + 1;
+  };
+
+  async function writeTo(sink: FindingSink, finding: Finding): Promise<void> {
+    const delivered = remembered.get(sink)!;
+    if (delivered.has(finding.finding_id)) return;
+    await sink.write([finding]);
+    delivered.add(finding.finding_id);
+    bump(stats.delivered, sink.name);
+  }
+
+  async function handle(message: IncomingMessage): Promise<void> {
+    let finding: Finding;
+    try {
+      finding = parseFinding(message);
+    } catch (error) {
+      stats.invalid++;
+      throw error;
+    }
+    stats.findings++;
+    const results = await Promise.allSettled(sinks.map((sink) => writeTo(sink, finding)));
+    const failures = results.flatMap((result, index) =>
+      result.status === 'rejected' ? [{ sink: sinks[index]!.name, error: result.reason as unknown }] : [],
+    );
+    if (failures.length === 0) return;
+    for (const { sink, error } of failures) {
+      bump(stats.failed, sink);
+      logger.warn('sink write failed', { sink, finding_id: finding.finding_id, retryable: isRetryable(error), error: errorMessage(error) });
+    }
+    throw combineFailures(failures);
+  }
+
+  const subscription = await bus.subscribe({
+    topic: topics.findings,
+    group,
+    handler: handle,
+    deadLetterTopic: topics.deadLetter,
+    ...(options.redelivery ? { retry: options.redelivery } : {}),
+  });
+  logger.info('alerter started', { topic: topics.findings, group, sinks: sinks.map((sink) => sink.name) });
+
+  return {
+    stats: () => structuredClone(stats),
+    async close() {
+      // Sinks close alongside the subscription rather than after it: a receiver that
+      // is down must not hold shutdown for a whole retry budget. What gets cut off is
+      // left uncommitted and comes back on the next start.
+      await Promise.all([subscription.close(), ...sinks.map((sink) => sink.close?.())]);
+      logger.info('alerter stopped', { ...stats });
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { RunEvent, describeIssues } from '@pipewatch/shared';
+import type { BodyRecord } from './split-body.js';
+import type { LineError } from './line-error.js';
+
+/** A schema-valid event and the body line it came from. */
+export interface ValidEvent {
+  line: number;
+  event: RunEvent;
+}
+
+/** One event can carry thousands of issues (a long bad array); the first few say enough. */
+const MAX_ISSUES_PER_LINE = 20;
+
+export function validateRecords(records: readonly BodyRecord[]): { valid: ValidEvent[]; errors: LineError[] } {
+  const valid: ValidEvent[] = [];
+  const errors: LineError[] = [];
+  for (const record of records) {
+    const result = RunEvent.safeParse(record.value);
+    if (result.success) {
+      valid.push({ line: record.line, event: result.data });
+      continue;
+    }
+    const eventId = claimedEventId(record.value);
+    errors.push({
+      line: record.line,
+      code: 'invalid_event',
+      ...(eventId === undefined ? {} : { event_id: eventId }),
+      issues: describeIssues(result.error).slice(0, MAX_ISSUES_PER_LINE),
+    });
+  }
+  return { valid, errors };
+}
+
+/** The id a refused event says it has, so the caller can match the error to their record. */
+function claimedEventId(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const id = (value as Record<string, unknown>)['event_id'];
+  return typeof id === 'string' && id.length > 0 ? id.slice(0, 200) : undefined;
+}

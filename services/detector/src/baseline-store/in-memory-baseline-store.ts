@@ -1,0 +1,15 @@
+import type { PipelineBaseline } from '../domain/baseline.js';
+import type { BaselineStore } from './baseline-store-port.js';
+
+/** Baselines held only in memory: for replay, where nothing should outlive the command. */
+export function createInMemoryBaselineStore(): BaselineStore {
+  const baselines = new Map<string, PipelineBaseline>();
+  return {
+    get: async (pipelineId) => baselines.get(pipelineId),
+    put: async (baseline) => {
+      baselines.set(baseline.pipeline_id, baseline);
+    },
+    size: () => baselines.size,
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,52 @@
+import { severityRank, type Finding, type RunEvent } from '@pipewatch/shared';
+import { emptyBaseline, type PipelineBaseline } from './baseline.js';
+import { buildFinding } from './build-finding.js';
+import { learnRun, rememberEvent } from './learn-run.js';
+import { contextRule } from './rules/context-rule.js';
+import { integrityRule } from './rules/integrity-rule.js';
+import { noveltyRule } from './rules/novelty-rule.js';
+import { numericRule } from './rules/numeric-rule.js';
+import type { Rule } from './rules/rule.js';
+import type { DetectorSettings } from './settings.js';
+
+export const RULES: readonly Rule[] = [numericRule, noveltyRule, integrityRule, contextRule];
+
+export interface Detection {
+  findings: Finding[];
+  /** The baseline after this run (the same object as passed in, updated). */
+  baseline: PipelineBaseline;
+  /** `learning` until the pipeline has `minRuns` runs; `duplicate` for a redelivered event. */
+  status: 'judged' | 'learning' | 'duplicate';
+  /** Whether the run was folded into the baseline (not when it raised high/critical). */
+  learned: boolean;
+}
+
+/**
+ * Judges one run against its pipeline's baseline, then learns from it unless it
+ * looked like an attack. Pure: no clock, no I/O; `detectedAt` comes from the caller.
+ */
+export function detectRun(
+  current: PipelineBaseline | undefined,
+  event: RunEvent,
+  settings: DetectorSettings,
+  detectedAt: string,
+): Detection {
+  const baseline = current ?? emptyBaseline(event.pipeline.id);
+  if (baseline.recent_event_ids.includes(event.event_id)) {
+    return { findings: [], baseline, status: 'duplicate', learned: false };
+  }
+  const judging = baseline.runs >= settings.minRuns;
+  const context = { event, baseline, settings, judging };
+  const findings = RULES.flatMap((rule) => rule(context)).map((candidate) => buildFinding(candidate, event, detectedAt));
+  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || compare(a.rule.id, b.rule.id) || compare(a.subject ?? '', b.subject ?? ''));
+
+  const poisoned = findings.some((finding) => severityRank(finding.severity) >= severityRank('high'));
+  if (!poisoned) learnRun(baseline, event, settings);
+  rememberEvent(baseline, event.event_id, settings);
+  return { findings, baseline, status: judging ? 'judged' : 'learning', learned: !poisoned };
+}
+
+/** Code-point order: unlike localeCompare it is the same on every machine, which replay needs. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,113 @@
+import { shortDigest } from '../format.js';
+import type { Candidate, Rule, RuleContext } from './rule.js';
+
+export function dependencyKey(name: string, version: string | undefined): string {
+  return `${name}@${version ?? ''}`;
+}
+
+/**
+ * Checksums and signatures (M1591, M1590). These judge from the second sighting on,
+ * without waiting for a full baseline: one earlier digest is enough to know the
+ * same version should not have changed.
+ */
+export const integrityRule: Rule = (context) => [
+  ...dependencyFindings(context),
+  ...artifactFindings(context),
+  ...actionFindings(context),
+];
+
+function dependencyFindings(context: RuleContext): Candidate[] {
+  const out: Candidate[] = [];
+  for (const dependency of context.event.dependencies ?? []) {
+    const key = dependencyKey(dependency.name, dependency.version);
+    const expected = context.baseline.dependencies[key];
+    if (!expected || expected === dependency.digest) continue;
+    const label = dependency.version ? `${dependency.name}@${dependency.version}` : dependency.name;
+    out.push({
+      ruleId: 'integrity.dependency.digest_mismatch',
+      ruleName: 'Dependency checksum changed',
+      category: 'integrity',
+      severity: 'critical',
+      score: 0.97,
+      subject: key,
+      summary: `${label} arrived with digest ${shortDigest(dependency.digest)} but earlier runs got ${shortDigest(expected)} for the same version${dependency.source ? ` from ${dependency.source}` : ''}; the download was altered: pin and verify it, and rotate every secret this job could read.`,
+      evidence: { observed: { ...dependency }, expected_digest: expected },
+      mitigations: ['M1591', 'D1590'],
+    });
+  }
+  return out;
+}
+
+function artifactFindings(context: RuleContext): Candidate[] {
+  const out: Candidate[] = [];
+  for (const artifact of context.event.artifacts ?? []) {
+    const key = dependencyKey(artifact.name, artifact.version);
+    const label = artifact.version ? `${artifact.name}@${artifact.version}` : artifact.name;
+    const previous = context.baseline.artifacts[key];
+    const everSigned = previous?.signed === true || Object.entries(context.baseline.artifacts).some(
+      ([other, record]) => other.startsWith(`${artifact.name}@`) && record.signed === true,
+    );
+    if (artifact.signature_verified === false) {
+      out.push({
+        ruleId: 'integrity.artifact.signature_invalid',
+        ruleName: 'Artifact signature failed verification',
+        category: 'integrity',
+        severity: 'critical',
+        score: 0.98,
+        subject: key,
+        summary: `Artifact ${label} (${shortDigest(artifact.digest)}) carries a signature that does not verify${artifact.signer ? ` for signer ${artifact.signer}` : ''}; do not publish or deploy it and find out who built it.`,
+        evidence: { observed: { ...artifact } },
+        mitigations: ['M1590'],
+      });
+    } else if (artifact.signed === false) {
+      out.push({
+        ruleId: 'integrity.artifact.unsigned',
+        ruleName: 'Artifact not signed',
+        category: 'integrity',
+        severity: everSigned ? 'high' : 'low',
+        score: everSigned ? 0.8 : 0.3,
+        subject: key,
+        summary: everSigned
+          ? `Artifact ${label} was produced unsigned although earlier builds of ${artifact.name} were signed; check whether signing was removed from the pipeline and hold the release.`
+          : `Artifact ${label} is not signed; sign release artifacts so consumers can verify them (M1590).`,
+        evidence: { observed: { ...artifact }, previously_signed: everSigned },
+        mitigations: ['M1590'],
+      });
+    }
+    if (previous && artifact.version && previous.digest !== artifact.digest) {
+      out.push({
+        ruleId: 'integrity.artifact.digest_changed',
+        ruleName: 'Same artifact version rebuilt with a different digest',
+        category: 'integrity',
+        severity: 'high',
+        score: 0.85,
+        subject: `${key}#digest`,
+        summary: `Artifact ${label} was built again with digest ${shortDigest(artifact.digest)}, not the ${shortDigest(previous.digest)} recorded for that version; a released version must not change: compare the two builds' inputs.`,
+        evidence: { observed: { ...artifact }, expected_digest: previous.digest },
+        mitigations: ['M1590', 'M1591'],
+      });
+    }
+  }
+  return out;
+}
+
+function actionFindings(context: RuleContext): Candidate[] {
+  const out: Candidate[] = [];
+  for (const step of context.event.steps ?? []) {
+    if (!step.action || !step.action_sha) continue;
+    const expected = context.baseline.actions[step.action];
+    if (!expected || expected === step.action_sha) continue;
+    out.push({
+      ruleId: 'integrity.action.ref_moved',
+      ruleName: 'Action tag now points at a different commit',
+      category: 'integrity',
+      severity: 'high',
+      score: 0.9,
+      subject: step.action,
+      summary: `${step.action} resolved to commit ${step.action_sha.slice(0, 12)} instead of ${expected.slice(0, 12)} seen before; a moved tag is how tj-actions/changed-files was hijacked: pin the action to a reviewed commit SHA.`,
+      evidence: { observed: { step: step.name, action: step.action, action_sha: step.action_sha }, expected_sha: expected },
+      mitigations: ['M1591'],
+    });
+  }
+  return out;
+}

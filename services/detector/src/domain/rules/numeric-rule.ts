@@ -1,0 +1,80 @@
+import type { Severity } from '@pipewatch/shared';
+import { formatIn, formatValue, trim } from '../format.js';
+import { round, scoreFromZ, summarize } from '../robust-stats.js';
+import { seriesOf, specFor } from '../series.js';
+import type { Candidate, Rule, RuleContext } from './rule.js';
+
+/** Series move this much relative to their median before the spread counts at all. */
+const RELATIVE_FLOOR = 0.1;
+
+/**
+ * Every resource and metric against the pipeline's own robust baseline (median and
+ * scaled MAD over recent runs). A value must be far out in spreads *and* a real
+ * multiple of normal: both guards together keep tight-but-jittery series quiet.
+ */
+export const numericRule: Rule = (context) => {
+  if (!context.judging) return [];
+  const out: Candidate[] = [];
+  for (const [key, observed] of seriesOf(context.event)) {
+    const history = context.baseline.numeric[key];
+    if (!history || history.length < context.settings.minRuns) continue;
+    const candidate = judge(key, observed, history, context);
+    if (candidate) out.push(candidate);
+  }
+  return out;
+};
+
+function judge(key: string, observed: number, history: number[], context: RuleContext): Candidate | undefined {
+  const { settings } = context;
+  const spec = specFor(key);
+  const stats = summarize(history, RELATIVE_FLOOR, spec.absoluteFloor);
+  const z = (observed - stats.median) / stats.spread;
+  const isMetric = key.startsWith('metrics.');
+  const direction = z >= 0 ? 'high' : 'low';
+  // Resources only alarm upwards (a faster build is not an attack); metrics both ways (tests vanishing is).
+  if (direction === 'low' && !isMetric) return undefined;
+  const absZ = Math.abs(z);
+  if (absZ < settings.zThreshold) return undefined;
+  const ratio = stats.median === 0 ? Number.POSITIVE_INFINITY : observed / stats.median;
+  const farEnough = direction === 'high' ? ratio >= settings.minRatio : ratio <= 1 / settings.minRatio;
+  if (!farEnough) return undefined;
+
+  const strong = absZ >= settings.highZ && (direction === 'high' ? ratio >= settings.highRatio : ratio <= 1 / settings.highRatio);
+  const severity: Severity = strong && !isMetric ? 'high' : 'medium';
+  const band: [number, number] = [
+    round(Math.max(0, stats.median - settings.zThreshold * stats.spread), 3),
+    round(stats.median + settings.zThreshold * stats.spread, 3),
+  ];
+  const name = key.slice(key.indexOf('.') + 1);
+  const ruleId = isMetric ? `resource.metric.${direction}` : `resource.${spec.slug}.high`;
+  const lastGood = context.baseline.last_good;
+  const previous = lastGood?.values[key];
+  const times = Number.isFinite(ratio) ? `${trim(ratio)}× the usual` : 'against a usual';
+  const [usual, low, high] = formatIn(stats.median, spec.unit, stats.median, band[0], band[1]);
+
+  return {
+    ruleId,
+    ruleName: isMetric ? `Metric unusually ${direction}` : `${spec.label} unusually high`,
+    category: 'resource',
+    severity,
+    score: scoreFromZ(absZ),
+    subject: key,
+    summary:
+      `${spec.label} was ${formatValue(observed, spec.unit)}, ${times} ${usual} ` +
+      `(normal ${low}–${high} over the last ${stats.n} runs); ` +
+      `look at what this run did differently, starting with its slowest or largest steps.`,
+    evidence: {
+      series: key,
+      metric: name,
+      unit: spec.unit,
+      observed,
+      ratio: Number.isFinite(ratio) ? round(ratio, 3) : null,
+      robust_z: round(z, 2),
+      baseline: { n: stats.n, median: stats.median, mad: stats.mad, spread: round(stats.spread, 3), band },
+      ...(lastGood && previous !== undefined
+        ? { last_good_run: { run_id: lastGood.run_id, occurred_at: lastGood.occurred_at, value: previous, change: round(observed - previous, 3) } }
+        : {}),
+    },
+    mitigations: ['D1590'],
+  };
+}

@@ -1,0 +1,5 @@
+export * from './domain/index.js';
+export * from './baseline-store/baseline-store-port.js';
+export * from './baseline-store/file-baseline-store.js';
+export * from './baseline-store/in-memory-baseline-store.js';
+export * from './detector-service.js';

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { DEFAULT_SETTINGS, detectRun } from '../src/index.js';
+import { makeRun } from './make-run.js';
+import { judge } from './trained.js';
+
+const sha = (byte: string) => `sha256:${byte.repeat(32)}`;
+
+describe('integrity rule', () => {
+  it('flags the same dependency version arriving with a new digest as critical (the Codecov case)', () => {
+    const findings = judge({ dependencies: [{ name: 'codecov-uploader', version: '0.7.1', digest: sha('ff'), source: 'https://uploader.codecov.io' }] });
+    const finding = findings.find((f) => f.rule.id === 'integrity.dependency.digest_mismatch');
+    assert.ok(finding);
+    assert.equal(finding.severity, 'critical');
+    assert.deepEqual(finding.threat?.mitigations, ['M1591', 'D1590']);
+    assert.equal((finding.evidence as { expected_digest: string }).expected_digest, sha('11'));
+  });
+
+  it('judges digests from the second sighting, before any resource baseline exists', () => {
+    const first = makeRun(1);
+    const seen = detectRun(undefined, first, DEFAULT_SETTINGS, first.occurred_at).baseline;
+    const swapped = makeRun(2, { dependencies: [{ name: 'codecov-uploader', version: '0.7.1', digest: sha('ee') }] });
+    const detection = detectRun(seen, swapped, DEFAULT_SETTINGS, swapped.occurred_at);
+    assert.equal(detection.status, 'learning');
+    assert.deepEqual(detection.findings.map((f) => f.rule.id), ['integrity.dependency.digest_mismatch']);
+  });
+
+  it('accepts a new version with its own digest (a normal upgrade)', () => {
+    assert.deepEqual(judge({ dependencies: [{ name: 'codecov-uploader', version: '0.8.0', digest: sha('ab') }] }), []);
+  });
+
+  it('flags an artifact whose signature does not verify as critical', () => {
+    const findings = judge({ artifacts: [{ name: 'app', version: '1.2.3', digest: sha('cd'), signed: true, signature_verified: false }] });
+    assert.equal(findings.find((f) => f.rule.id === 'integrity.artifact.signature_invalid')?.severity, 'critical');
+  });
+
+  it('rates an unsigned artifact high when earlier builds were signed, low when never signed', () => {
+    let baseline = detectRun(undefined, makeRun(1, { artifacts: [{ name: 'app', version: '1.0.0', digest: sha('01'), signed: true, signature_verified: true }] }), DEFAULT_SETTINGS, makeRun(1).occurred_at).baseline;
+    const unsigned = makeRun(2, { artifacts: [{ name: 'app', version: '1.0.1', digest: sha('02'), signed: false }] });
+    assert.equal(detectRun(baseline, unsigned, DEFAULT_SETTINGS, unsigned.occurred_at).findings[0]?.severity, 'high');
+    baseline = detectRun(undefined, makeRun(1), DEFAULT_SETTINGS, makeRun(1).occurred_at).baseline;
+    assert.equal(detectRun(baseline, unsigned, DEFAULT_SETTINGS, unsigned.occurred_at).findings[0]?.severity, 'low');
+  });
+
+  it('flags the same artifact version rebuilt with a different digest', () => {
+    const one = makeRun(1, { artifacts: [{ name: 'app', version: '2.0.0', digest: sha('01') }] });
+    const baseline = detectRun(undefined, one, DEFAULT_SETTINGS, one.occurred_at).baseline;
+    const two = makeRun(2, { artifacts: [{ name: 'app', version: '2.0.0', digest: sha('09') }] });
+    assert.deepEqual(detectRun(baseline, two, DEFAULT_SETTINGS, two.occurred_at).findings.map((f) => f.rule.id), ['integrity.artifact.digest_changed']);
+  });
+
+  it('flags an action tag that now resolves to another commit (the tj-actions case)', () => {
+    const step = (commit: string) => [{ name: 'changed files', action: 'tj-actions/changed-files@v45', action_sha: commit.repeat(40) }];
+    const one = makeRun(1, { steps: step('a') });
+    const baseline = detectRun(undefined, one, DEFAULT_SETTINGS, one.occurred_at).baseline;
+    const two = makeRun(2, { steps: step('b') });
+    const findings = detectRun(baseline, two, DEFAULT_SETTINGS, two.occurred_at).findings;
+    assert.deepEqual(findings.map((f) => f.rule.id), ['integrity.action.ref_moved']);
+    assert.match(findings[0]!.summary, /pin the action/);
+  });
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { makeRun } from './make-run.js';
+import { judge } from './trained.js';
+
+const usual = makeRun(0).access!;
+
+describe('novelty rule', () => {
+  it('reports an egress host never contacted before, once per host', () => {
+    const findings = judge({ access: { ...usual, egress: [...usual.egress!, { host: 'paste.evil.example', port: 443 }, { host: 'paste.evil.example', port: 8443 }] } });
+    const hosts = findings.filter((f) => f.rule.id === 'access.egress.new_host');
+    assert.equal(hosts.length, 1);
+    assert.equal(hosts[0]!.subject, 'paste.evil.example');
+    assert.equal(hosts[0]!.severity, 'medium');
+    assert.match(hosts[0]!.summary, /paste\.evil\.example:443/);
+    assert.match(hosts[0]!.summary, /20 runs/);
+  });
+
+  it('does not report hosts the pipeline already uses', () => {
+    assert.deepEqual(judge({ access: usual }), []);
+  });
+
+  it('rates a new host on a mining-pool port high', () => {
+    const findings = judge({ access: { ...usual, egress: [...usual.egress!, { host: 'pool.minexmr.example', port: 4444 }] } });
+    assert.equal(findings.find((f) => f.rule.id === 'access.egress.new_host')?.severity, 'high');
+  });
+
+  it('reports a raw IP reached without DNS as its own, stronger rule', () => {
+    const findings = judge({ access: { ...usual, egress: [...usual.egress!, { ip: '198.51.100.23', port: 443, resolved: false }] } });
+    const ids = findings.map((f) => f.rule.id);
+    assert.deepEqual(ids, ['access.egress.unresolved_ip']);
+    assert.equal(findings[0]!.severity, 'high');
+    assert.equal(findings[0]!.subject, '198.51.100.23');
+  });
+
+  it('reports a secret name never used before', () => {
+    const findings = judge({ access: { ...usual, secrets: ['NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY'] } });
+    const secret = findings.find((f) => f.rule.id === 'access.secret.new');
+    assert.equal(secret?.subject, 'AWS_SECRET_ACCESS_KEY');
+    assert.deepEqual((secret?.evidence as { known_secrets: string[] }).known_secrets, ['NPM_TOKEN']);
+  });
+
+  it('reports an executable never run before, and a known one with a new hash', () => {
+    const findings = judge({
+      access: { ...usual, processes: [{ exe: '/usr/bin/node', sha256: 'bb'.repeat(32) }, { exe: '/tmp/.x/xmrig', parent: 'bash' }] },
+    });
+    assert.equal(findings.find((f) => f.rule.id === 'access.process.new')?.subject, '/tmp/.x/xmrig');
+    assert.equal(findings.find((f) => f.rule.id === 'access.process.new_hash')?.subject, '/usr/bin/node');
+  });
+});

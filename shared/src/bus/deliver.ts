@@ -1,0 +1,100 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { PermanentError, PipewatchError, errorMessage, isRetryable } from '../errors.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../retry.js';
+import { DEAD_LETTER_HEADERS, type IncomingMessage, type MessageHandler, type OutgoingMessage } from './bus-port.js';
+
+export interface DeliveryContext {
+  group: string;
+  deadLetterTopic: string;
+  retry?: RetryPolicy;
+  publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>;
+  /** Aborted when the consumer is closing: stop retrying, leave the message uncommitted. */
+  signal: AbortSignal;
+}
+
+export type DeliveryOutcome = 'handled' | 'dead-lettered' | 'aborted';
+
+/**
+ * The delivery policy both bus adapters share. A retryable failure is retried with
+ * capped exponential backoff for as long as the consumer runs (a downstream outage
+ * must hold the offset, not drop data); a permanent failure is dead-lettered so the
+ * partition keeps moving.
+ */
+export async function deliver(
+  message: IncomingMessage,
+  handler: MessageHandler,
+  context: DeliveryContext,
+): Promise<DeliveryOutcome> {
+  const policy = context.retry ?? DEFAULT_RETRY;
+  for (let attempt = 0; ; attempt++) {
+    if (context.signal.aborted) return 'aborted';
+    try {
+      await handler(message);
+      return 'handled';
+    } catch (error) {
+      if (!isRetryable(error)) return deadLetter(message, error, context, policy);
+      if (!(await backoff(policy, attempt, context.signal))) return 'aborted';
+    }
+  }
+}
+
+/** Waits before the next attempt; false when the consumer closed meanwhile. */
+async function backoff(policy: RetryPolicy, attempt: number, signal: AbortSignal): Promise<boolean> {
+  const delay = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** Math.min(attempt, 20));
+  try {
+    await sleep(Math.round(delay * (0.5 + Math.random() * 0.5)), undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Publishes to the dead-letter topic, retrying until it takes the message: the
+ * offset may only move on once the message is stored somewhere (a full or
+ * unreachable dead-letter topic must hold the partition, not drop data).
+ */
+async function deadLetter(
+  message: IncomingMessage,
+  error: unknown,
+  context: DeliveryContext,
+  policy: RetryPolicy,
+): Promise<DeliveryOutcome> {
+  // Tried at least once even while closing: the handler's verdict is final.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await publishDeadLetter(message, error, context);
+      return 'dead-lettered';
+    } catch {
+      if (!(await backoff(policy, attempt, context.signal))) return 'aborted';
+    }
+  }
+}
+
+async function publishDeadLetter(message: IncomingMessage, error: unknown, context: DeliveryContext): Promise<void> {
+  const code = error instanceof PipewatchError ? error.code : 'unknown';
+  await context.publish(context.deadLetterTopic, [
+    {
+      key: message.key,
+      value: message.value,
+      headers: {
+        ...message.headers,
+        [DEAD_LETTER_HEADERS.reason]: errorMessage(error).slice(0, 2000),
+        [DEAD_LETTER_HEADERS.code]: code,
+        [DEAD_LETTER_HEADERS.topic]: message.topic,
+        [DEAD_LETTER_HEADERS.partition]: String(message.partition),
+        [DEAD_LETTER_HEADERS.offset]: message.offset,
+        [DEAD_LETTER_HEADERS.group]: context.group,
+      },
+    },
+  ]);
+}
+
+/** Decodes a JSON message value or fails permanently (it can never decode later). */
+export function decodeJson(message: IncomingMessage): unknown {
+  try {
+    return JSON.parse(message.value);
+  } catch (error) {
+    throw new PermanentError('undecodable', `message at ${message.topic}/${message.partition}@${message.offset} is not JSON: ${errorMessage(error)}`);
+  }
+}

@@ -1,0 +1,163 @@
+import { PermanentError, RetryableError } from '../errors.js';
+import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './bus-port.js';
+import { deliver } from './deliver.js';
+import { partitionForKey } from './partition-for-key.js';
+
+export interface InMemoryBusOptions {
+  partitions?: number;
+  /** Unconsumed messages a topic may hold before publish answers "retry later" (backpressure). */
+  maxBacklog?: number;
+}
+
+interface StoredMessage {
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** A partition's log; `base` is the offset of `entries[0]` once consumed entries are trimmed. */
+interface PartitionLog {
+  base: number;
+  entries: StoredMessage[];
+  waiters: Set<() => void>;
+}
+
+interface TopicState {
+  partitions: PartitionLog[];
+  /** Committed next offset per partition, per consumer group. */
+  groups: Map<string, number[]>;
+  activeGroups: Set<string>;
+}
+
+/**
+ * The embedded default's bus: a Kafka-shaped log in memory. Keys map to partitions,
+ * each group commits offsets per partition after its handler resolves, and a
+ * consumer that stops before acknowledging leaves the message for the next one.
+ * Messages live as long as some group still has to read them.
+ */
+export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
+  const partitionCount = options.partitions ?? 8;
+  const maxBacklog = options.maxBacklog ?? 100_000;
+  const topics = new Map<string, TopicState>();
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
+
+  function topicState(topic: string): TopicState {
+    let state = topics.get(topic);
+    if (!state) {
+      state = {
+        partitions: Array.from({ length: partitionCount }, () => ({ base: 0, entries: [], waiters: new Set() })),
+        groups: new Map(),
+        activeGroups: new Set(),
+      };
+      topics.set(topic, state);
+    }
+    return state;
+  }
+
+  function backlog(state: TopicState): number {
+    return state.partitions.reduce((sum, log) => sum + log.entries.length, 0);
+  }
+
+  /** Drops entries every group has committed; with no group yet, keeps them for the first one. */
+  function trim(state: TopicState, partition: number): void {
+    if (state.groups.size === 0) return;
+    const log = state.partitions[partition]!;
+    const lowest = Math.min(...[...state.groups.values()].map((offsets) => offsets[partition]!));
+    const drop = lowest - log.base;
+    if (drop > 0) {
+      log.entries.splice(0, drop);
+      log.base = lowest;
+    }
+  }
+
+  async function publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (closed) throw new RetryableError('bus_closed', 'the in-memory bus is closed');
+    const state = topicState(topic);
+    if (backlog(state) + messages.length > maxBacklog) {
+      throw new RetryableError('bus_full', `topic ${topic} holds ${backlog(state)} unconsumed messages (limit ${maxBacklog})`);
+    }
+    const touched = new Set<number>();
+    for (const message of messages) {
+      const partition = partitionForKey(message.key, partitionCount);
+      state.partitions[partition]!.entries.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+      touched.add(partition);
+    }
+    for (const partition of touched) {
+      for (const wake of state.partitions[partition]!.waiters) wake();
+    }
+  }
+
+  async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+    const { topic, group } = subscribeOptions;
+    const state = topicState(topic);
+    if (state.activeGroups.has(group)) {
+      throw new PermanentError('group_busy', `the in-memory bus runs one consumer per group; ${group} already consumes ${topic}`);
+    }
+    state.activeGroups.add(group);
+    if (!state.groups.has(group)) state.groups.set(group, state.partitions.map((log) => log.base));
+    const committed = state.groups.get(group)!;
+    const abort = new AbortController();
+    const all = state.partitions.map((_, index) => index);
+    try {
+      await subscribeOptions.onAssign?.(all);
+    } catch (error) {
+      // No consumer started: free the group, or every later subscribe would be refused.
+      state.activeGroups.delete(group);
+      throw error;
+    }
+
+    const pump = async (partition: number): Promise<void> => {
+      const log = state.partitions[partition]!;
+      while (!abort.signal.aborted) {
+        const position = committed[partition]!;
+        const stored = log.entries[position - log.base];
+        if (!stored) {
+          await new Promise<void>((resolve) => {
+            const wake = (): void => {
+              log.waiters.delete(wake);
+              abort.signal.removeEventListener('abort', wake);
+              resolve();
+            };
+            log.waiters.add(wake);
+            abort.signal.addEventListener('abort', wake);
+          });
+          continue;
+        }
+        const message: IncomingMessage = { topic, partition, offset: String(position), ...stored, headers: { ...stored.headers } };
+        const outcome = await deliver(message, subscribeOptions.handler, {
+          group,
+          deadLetterTopic: subscribeOptions.deadLetterTopic,
+          ...(subscribeOptions.retry ? { retry: subscribeOptions.retry } : {}),
+          publish,
+          signal: abort.signal,
+        });
+        if (outcome === 'aborted') return;
+        committed[partition] = position + 1;
+        trim(state, partition);
+      }
+    };
+
+    const running = Promise.all(all.map((partition) => pump(partition)));
+    const subscription: Subscription = {
+      async close() {
+        abort.abort();
+        await running;
+        state.activeGroups.delete(group);
+        subscriptions.delete(subscription);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  return {
+    publish,
+    subscribe,
+    isReady: () => !closed,
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      closed = true;
+    },
+  };
+}

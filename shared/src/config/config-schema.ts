@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+const commaList = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0));
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * Every environment variable pipewatch reads, with its default. The README's
+ * configuration table lists the same names.
+ */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  PIPEWATCH_HOST: z.string().min(1).optional(),
+  PIPEWATCH_DATA_DIR: z.string().min(1).default('./.pipewatch'),
+  PIPEWATCH_LOG_LEVEL: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+  PIPEWATCH_INGEST_TOKENS: commaList.optional(),
+  PIPEWATCH_MAX_BODY_BYTES: positiveInt.default(5 * 1024 * 1024),
+  PIPEWATCH_DEDUPE_CAPACITY: positiveInt.default(100_000),
+  PIPEWATCH_MIN_RUNS: z.coerce.number().int().min(2).max(1000).default(10),
+  PIPEWATCH_WEBHOOK_URL: httpUrl.optional(),
+  PIPEWATCH_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  PIPEWATCH_WEBHOOK_TIMEOUT_MS: positiveInt.default(5_000),
+  PIPEWATCH_WEBHOOK_RETRIES: z.coerce.number().int().min(0).max(50).default(6),
+  PIPEWATCH_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default('pipewatch.'),
+  KAFKA_BROKERS: commaList.optional(),
+  ELASTICSEARCH_URL: httpUrl.optional(),
+  PIPEWATCH_SLACK_WEBHOOK_URL: httpUrl.optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Names whose values are secrets: never printed, even in config errors. */
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  'PIPEWATCH_INGEST_TOKENS',
+  'PIPEWATCH_WEBHOOK_SECRET',
+  'PIPEWATCH_SLACK_WEBHOOK_URL',
+]);

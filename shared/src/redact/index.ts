@@ -1,0 +1,2 @@
+export * from './secret-patterns.js';
+export * from './redact-text.js';

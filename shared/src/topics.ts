@@ -1,0 +1,18 @@
+/** Topic names, declared once. Services share nothing else. */
+export interface TopicNames {
+  runs: string;
+  logs: string;
+  findings: string;
+  deadLetter: string;
+  baselines: string;
+}
+
+export function topicNames(prefix = 'pipewatch.'): TopicNames {
+  return {
+    runs: `${prefix}runs`,
+    logs: `${prefix}logs`,
+    findings: `${prefix}findings`,
+    deadLetter: `${prefix}deadletter`,
+    baselines: `${prefix}baselines`,
+  };
+}

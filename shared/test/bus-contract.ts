@@ -1,0 +1,265 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DEAD_LETTER_HEADERS,
+  PermanentError,
+  RetryableError,
+  type Bus,
+  type IncomingMessage,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Subscription,
+} from '@pipewatch/shared';
+import { waitFor, within } from './wait-for.js';
+
+export interface BusUnderTest {
+  bus: Bus;
+  /** A topic name no other test uses (real brokers keep topics between tests). */
+  topic: (base: string) => string;
+  /** Releases whatever makeBus created; must tolerate a bus that a test already closed. */
+  cleanup(): Promise<void>;
+}
+
+/** Generous enough for a real Kafka group join; in memory every wait ends in milliseconds. */
+const WAIT_MS = 30_000;
+
+const FAST_RETRY = { retries: 5, minDelayMs: 10, maxDelayMs: 50 };
+
+interface Consumer {
+  readonly messages: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+type Behaviour = (message: IncomingMessage) => Promise<void>;
+
+const values = (messages: IncomingMessage[]): string[] => messages.map((message) => message.value);
+
+/**
+ * The behaviour every Bus adapter must show, as one mocha block. Assertions rely
+ * only on the port, so the same cases run in memory and against real brokers.
+ */
+export function runBusContract(name: string, makeBus: () => Promise<BusUnderTest>): void {
+  describe(`Bus contract: ${name}`, function () {
+    this.timeout(WAIT_MS * 4);
+
+    let env: BusUnderTest;
+    let open: Set<Subscription>;
+    /** Aborted after each test so no handler a test parked can keep a close() waiting. */
+    let parked: AbortController;
+
+    beforeEach(async () => {
+      env = await makeBus();
+      open = new Set();
+      parked = new AbortController();
+    });
+
+    afterEach(async () => {
+      parked.abort();
+      await Promise.allSettled([...open].map((subscription) => subscription.close()));
+      await env.cleanup();
+    });
+
+    const group = (base: string): string => `${base}-${randomUUID()}`;
+
+    /** Subscribes, records every delivery, and returns once the consumer holds partitions. */
+    async function consume(
+      topic: string,
+      groupName: string,
+      behaviour: Behaviour = async () => undefined,
+      deadLetterTopic = env.topic('dlq-unused'),
+    ): Promise<Consumer> {
+      const messages: IncomingMessage[] = [];
+      let assigned = false;
+      const handler: MessageHandler = async (message) => {
+        messages.push(message);
+        await behaviour(message);
+      };
+      const subscription = await env.bus.subscribe({
+        topic,
+        group: groupName,
+        handler,
+        deadLetterTopic,
+        retry: FAST_RETRY,
+        onAssign: async () => {
+          assigned = true;
+        },
+      });
+      open.add(subscription);
+      await waitFor(() => assigned, WAIT_MS, `${groupName} to be assigned partitions of ${topic}`);
+      return {
+        messages,
+        async close() {
+          await subscription.close();
+          open.delete(subscription);
+        },
+      };
+    }
+
+    /** Resolves when `signal` aborts; a parked handler uses it to give up its message. */
+    const aborted = (signal: AbortSignal): Promise<void> =>
+      new Promise((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+
+    it('delivers a published message to a subscriber with its key, value and headers', async () => {
+      const topic = env.topic('delivery');
+      const consumer = await consume(topic, group('delivery'));
+      await env.bus.publish(topic, [
+        { key: 'github:octo/app:ci.yml:build', value: '{"event_id":"e-1"}', headers: { 'x-trace-id': 'trace-42', 'content-type': 'application/json' } },
+      ]);
+      await waitFor(() => consumer.messages.length === 1, WAIT_MS, 'the message');
+      const [message] = consumer.messages;
+      assert.ok(message);
+      assert.equal(message.topic, topic);
+      assert.equal(message.key, 'github:octo/app:ci.yml:build');
+      assert.equal(message.value, '{"event_id":"e-1"}');
+      assert.equal(message.headers['x-trace-id'], 'trace-42');
+      assert.equal(message.headers['content-type'], 'application/json');
+      assert.equal(typeof message.partition, 'number');
+      assert.match(message.offset, /^\d+$/);
+    });
+
+    it('keeps per-key order for 200 messages over 10 keys', async () => {
+      const topic = env.topic('order');
+      const consumer = await consume(topic, group('order'));
+      const all: OutgoingMessage[] = Array.from({ length: 200 }, (_, i) => ({ key: `pipeline-${i % 10}`, value: String(i) }));
+      // Several publishes, so order has to hold across batches too.
+      for (let start = 0; start < all.length; start += 25) await env.bus.publish(topic, all.slice(start, start + 25));
+      await waitFor(() => consumer.messages.length >= 200, WAIT_MS, '200 messages');
+
+      assert.equal(consumer.messages.length, 200);
+      for (let k = 0; k < 10; k++) {
+        const key = `pipeline-${k}`;
+        const expected = all.filter((message) => message.key === key).map((message) => message.value);
+        const seen = consumer.messages.filter((message) => message.key === key).map((message) => message.value);
+        assert.deepEqual(seen, expected, `order of ${key}`);
+      }
+    });
+
+    it('gives every message to each of two groups', async () => {
+      const topic = env.topic('fanout');
+      const first = await consume(topic, group('detector'));
+      const second = await consume(topic, group('archiver'));
+      const sent = Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, value: `m${i}` }));
+      await env.bus.publish(topic, sent);
+      await waitFor(() => first.messages.length >= 20 && second.messages.length >= 20, WAIT_MS, 'both groups to read 20 messages');
+
+      const expected = sent.map((message) => message.value).sort();
+      assert.deepEqual(values(first.messages).sort(), expected);
+      assert.deepEqual(values(second.messages).sort(), expected);
+    });
+
+    it('redelivers a message whose handler never acknowledged it to the next consumer of the group, but not the acknowledged ones', async () => {
+      const topic = env.topic('ack');
+      const groupName = group('ack');
+      const release = new AbortController();
+      const first = await consume(topic, groupName, async (message) => {
+        if (message.value !== 'X') return;
+        // Never acknowledges: gives the message back only once the test lets go.
+        await Promise.race([aborted(release.signal), aborted(parked.signal)]);
+        throw new RetryableError('consumer_stopping', 'handler gave up X');
+      });
+      // One key, so one partition and a fixed order: A and B are acknowledged before X blocks.
+      await env.bus.publish(topic, ['A', 'B', 'X', 'Y'].map((value) => ({ key: 'run-7', value })));
+      await waitFor(() => values(first.messages).includes('X'), WAIT_MS, 'the handler to hold X');
+
+      const closing = first.close();
+      release.abort();
+      await within(closing, WAIT_MS, 'close() of a consumer whose handler gave up');
+      assert.deepEqual([...new Set(values(first.messages))], ['A', 'B', 'X'], 'Y must wait behind the unacknowledged X');
+
+      const second = await consume(topic, groupName);
+      await waitFor(() => values(second.messages).includes('Y'), WAIT_MS, 'the next consumer to reach Y');
+      const seen = values(second.messages);
+      assert.equal(seen[0], 'X', 'X is delivered again, first');
+      assert.ok(!seen.includes('A') && !seen.includes('B'), `acknowledged messages came back: ${seen.join(',')}`);
+    });
+
+    it('retries a handler that throws RetryableError twice, then moves on', async () => {
+      const topic = env.topic('retry');
+      let attempts = 0;
+      const consumer = await consume(topic, group('retry'), async (message) => {
+        if (message.value !== 'flaky') return;
+        attempts += 1;
+        if (attempts <= 2) throw new RetryableError('downstream_unavailable', `attempt ${attempts} failed`);
+      });
+      await env.bus.publish(topic, [
+        { key: 'same', value: 'flaky' },
+        { key: 'same', value: 'next' },
+      ]);
+      await waitFor(() => values(consumer.messages).includes('next'), WAIT_MS, 'the message after the flaky one');
+
+      assert.equal(attempts, 3);
+      assert.deepEqual(values(consumer.messages), ['flaky', 'flaky', 'flaky', 'next']);
+    });
+
+    it('dead-letters a message whose handler throws PermanentError, with the reason, and keeps going', async () => {
+      const topic = env.topic('poison');
+      const deadLetterTopic = env.topic('deadletter');
+      const dead = await consume(deadLetterTopic, group('dlq-reader'));
+      const consumer = await consume(
+        topic,
+        group('poison'),
+        async (message) => {
+          if (message.value === 'not json') throw new PermanentError('undecodable', 'value is not JSON: Unexpected token o');
+        },
+        deadLetterTopic,
+      );
+      await env.bus.publish(topic, [
+        { key: 'p1', value: 'not json' },
+        { key: 'p1', value: '{"ok":true}' },
+      ]);
+      await waitFor(() => dead.messages.length >= 1 && values(consumer.messages).includes('{"ok":true}'), WAIT_MS, 'dead letter and next message');
+
+      const poison = consumer.messages.find((message) => message.value === 'not json');
+      assert.ok(poison);
+      assert.equal(consumer.messages.filter((message) => message.value === 'not json').length, 1, 'a permanent failure is not retried');
+      assert.equal(dead.messages.length, 1);
+      const [letter] = dead.messages;
+      assert.ok(letter);
+      assert.equal(letter.key, 'p1');
+      assert.equal(letter.value, 'not json');
+      assert.match(letter.headers[DEAD_LETTER_HEADERS.reason] ?? '', /value is not JSON: Unexpected token o/);
+      assert.equal(letter.headers[DEAD_LETTER_HEADERS.topic], topic);
+      assert.equal(letter.headers[DEAD_LETTER_HEADERS.offset], poison.offset);
+    });
+
+    it('close() waits for the handler in flight and commits its message', async () => {
+      const topic = env.topic('drain');
+      const groupName = group('drain');
+      const order: string[] = [];
+      let finish!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
+      const first = await consume(topic, groupName, async (message) => {
+        if (message.value !== 'slow') return;
+        await Promise.race([gate, aborted(parked.signal)]);
+        order.push('handler done');
+      });
+      await env.bus.publish(topic, [{ key: 'k', value: 'slow' }]);
+      await waitFor(() => first.messages.length === 1, WAIT_MS, 'the slow handler to start');
+
+      const closing = first.close().then(() => order.push('close resolved'));
+      // Give a wrong close() the chance to return early before the handler is let go.
+      await sleep(50);
+      assert.deepEqual(order, [], 'close() returned while a handler was still running');
+      finish();
+      await within(closing, WAIT_MS, 'close() after the handler finished');
+      assert.deepEqual(order, ['handler done', 'close resolved']);
+
+      const second = await consume(topic, groupName);
+      await env.bus.publish(topic, [{ key: 'k', value: 'marker' }]);
+      await waitFor(() => values(second.messages).includes('marker'), WAIT_MS, 'the marker behind the committed message');
+      assert.deepEqual(values(second.messages), ['marker'], 'the message finished during close() was delivered again');
+    });
+
+    it('is ready while open and not after close()', async () => {
+      assert.equal(env.bus.isReady(), true);
+      await env.bus.close();
+      assert.equal(env.bus.isReady(), false);
+    });
+  });
+}
