@@ -100,6 +100,14 @@ describe('createLogger', () => {
     assert.equal(line?.attempt, 3);
   });
 
+  it('writes Date and URL fields as their JSON form, URL credentials masked', async () => {
+    const { logger, lines } = capture({ service: 'collector' });
+    logger.info('fetched', { since: new Date('2024-05-14T09:42:17Z'), from: new URL('https://bot:s3cr3tPassw0rd@git.example.com/app.git') });
+    const [line] = await written(lines, 1);
+    assert.equal(line?.since, '2024-05-14T09:42:17.000Z');
+    assert.equal(line?.from, 'https://bot:[REDACTED]@git.example.com/app.git');
+  });
+
   it('carries child fields on every record of the child', async () => {
     const { logger, lines } = capture({ service: 'detector' });
     logger.child({ partition: 3 }).info('assigned');

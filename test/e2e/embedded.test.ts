@@ -78,7 +78,7 @@ describe('pipewatch start (embedded default, child process)', function () {
         body: request.body,
         signature: String(request.headers['x-pipewatch-signature']),
         toleranceSeconds: 300,
-        now: Date.now(),
+        now: new Date(),
       }),
       true,
     );
@@ -98,6 +98,6 @@ describe('pipewatch start (embedded default, child process)', function () {
     assert.equal(latest.rule.id, 'resource.duration.high');
     assert.equal(latest.run.id, 'r13');
     assert.equal((latest.evidence as { baseline: { n: number } }).baseline.n, 12);
-    assert.ok(pipewatch.logs.some((record) => record.message === 'pipewatch started' && record.baselines === 1));
+    assert.ok(pipewatch.logs.some((record) => record.message === 'embedded pipeline ready' && record.baselines === 1));
   });
 });

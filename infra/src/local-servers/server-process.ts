@@ -112,15 +112,20 @@ export class ServerProcess implements TrackedServer {
     const deadline = Date.now() + graceMs;
     signal(this.mainPid, 'SIGTERM');
     await waitUntil(() => !isAlive(this.mainPid), deadline);
-    // Releases the lifeline watcher; launchers left in the group (runuser) get TERM too.
+    // Let launchers in front of the JVM leave on their own: runuser answers a TERM by
+    // killing its child after 2 s and exits without reaping it, leaving a zombie to init.
+    await Promise.race([this.exited, sleep(5_000)]);
+    // Releases the lifeline watcher, which then kills whatever is left of the group.
     this.lifeline.destroy();
-    signal(-this.pgid, 'SIGTERM');
     const groupGone = () => groupMembers(this.pgid).length === 0;
-    if (!(await waitUntil(groupGone, Math.max(deadline, Date.now() + 5_000)))) {
-      signal(-this.pgid, 'SIGKILL');
-      await waitUntil(groupGone, Date.now() + 5_000);
+    if (!(await waitUntil(groupGone, Date.now() + 5_000))) {
+      signal(-this.pgid, 'SIGTERM');
+      if (!(await waitUntil(groupGone, Math.max(deadline, Date.now() + 5_000)))) {
+        signal(-this.pgid, 'SIGKILL');
+        await waitUntil(groupGone, Date.now() + 5_000);
+      }
     }
-    // Wait for Node to reap the wrapper, so the returned pid really is gone, not a zombie.
+    // Node reaps the wrapper asynchronously: wait, so the pid is really gone, not a zombie.
     await Promise.race([this.exited, sleep(2_000)]);
     this.forgetSync();
   }

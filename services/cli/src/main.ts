@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerReplay } from './commands/replay-command.js';
+import { registerServiceCommands } from './commands/service-commands.js';
 import { registerStart } from './commands/start-command.js';
 
 /** Builds the `pipewatch` command tree; commander gives every command `--help`. */
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStart(program);
   registerReplay(program);
+  registerServiceCommands(program);
   return program;
 }
 

@@ -69,6 +69,7 @@ export async function startDetector(deps: DetectorDeps): Promise<{ counters: Det
     group: deps.group ?? 'pipewatch-detector',
     deadLetterTopic: deps.topics.deadLetter,
     handler: handle,
+    ...(deps.store.restore ? { onAssign: (partitions: number[]) => deps.store.restore!(partitions) } : {}),
   });
   deps.logger.info('detector consuming', { topic: deps.topics.runs, min_runs: deps.settings.minRuns });
   return { counters, close: () => subscription.close() };

@@ -27,7 +27,17 @@ export const ConfigSchema = z.object({
   PIPEWATCH_WEBHOOK_RETRIES: z.coerce.number().int().min(0).max(50).default(6),
   PIPEWATCH_TOPIC_PREFIX: z.string().regex(/^[a-zA-Z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default('pipewatch.'),
   KAFKA_BROKERS: commaList.optional(),
+  PIPEWATCH_KAFKA_CLIENT_ID: z.string().min(1).default('pipewatch'),
+  PIPEWATCH_KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  PIPEWATCH_KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(10).default(1),
+  PIPEWATCH_KAFKA_PUBLISH_TIMEOUT_MS: positiveInt.default(10_000),
+  PIPEWATCH_DETECTOR_GROUP: z.string().min(1).default('pipewatch-detector'),
+  PIPEWATCH_ALERTER_GROUP: z.string().min(1).default('pipewatch-alerter'),
   ELASTICSEARCH_URL: httpUrl.optional(),
+  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
+  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
+  ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
+  PIPEWATCH_ES_INDEX_PREFIX: z.string().regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, dash, underscore').default('pipewatch-findings'),
   PIPEWATCH_SLACK_WEBHOOK_URL: httpUrl.optional(),
 });
 
@@ -38,4 +48,6 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'PIPEWATCH_INGEST_TOKENS',
   'PIPEWATCH_WEBHOOK_SECRET',
   'PIPEWATCH_SLACK_WEBHOOK_URL',
+  'ELASTICSEARCH_API_KEY',
+  'ELASTICSEARCH_PASSWORD',
 ]);

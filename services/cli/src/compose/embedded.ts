@@ -1,9 +1,10 @@
 import { join, resolve } from 'node:path';
 import { createInMemoryBus, topicNames, type Config, type Logger } from '@pipewatch/shared';
-import { buildCollectorApp, createEventDedupe, listenCollector } from '@pipewatch/collector';
 import { createFileBaselineStore, startDetector } from '@pipewatch/detector';
-import { createNdjsonFileSink, createWebhookSink, startAlerter, type FindingSink } from '@pipewatch/alerter';
+import { createNdjsonFileSink, startAlerter, type FindingSink } from '@pipewatch/alerter';
 import { settingsFromConfig } from '../settings-from-config.js';
+import { startCollectorOn } from './collector-service.js';
+import { webhookSinks } from './webhook-sinks.js';
 
 export interface RunningPipewatch {
   address: string;
@@ -20,48 +21,25 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Run
   const topics = topicNames(config.PIPEWATCH_TOPIC_PREFIX);
   const bus = createInMemoryBus();
 
-  const sinks: FindingSink[] = [await createNdjsonFileSink({ path: join(dataDir, 'findings.ndjson'), logger })];
-  if (config.PIPEWATCH_WEBHOOK_URL) {
-    sinks.push(
-      createWebhookSink({
-        url: config.PIPEWATCH_WEBHOOK_URL,
-        ...(config.PIPEWATCH_WEBHOOK_SECRET ? { secret: config.PIPEWATCH_WEBHOOK_SECRET } : {}),
-        timeoutMs: config.PIPEWATCH_WEBHOOK_TIMEOUT_MS,
-        retry: { retries: config.PIPEWATCH_WEBHOOK_RETRIES, minDelayMs: 200, maxDelayMs: 10_000 },
-        logger,
-      }),
-    );
-  }
+  const sinks: FindingSink[] = [
+    await createNdjsonFileSink({ path: join(dataDir, 'findings.ndjson'), logger }),
+    ...webhookSinks(config, logger),
+  ];
   const alerter = await startAlerter({ bus, topics, sinks, logger });
 
   const store = await createFileBaselineStore({ path: join(dataDir, 'baselines.ndjson') });
   const detector = await startDetector({ bus, topics, store, settings: settingsFromConfig(config), logger });
 
-  const tokens = config.PIPEWATCH_INGEST_TOKENS ?? [];
-  const app = buildCollectorApp({
-    bus,
-    topics,
-    logger,
-    tokens,
-    maxBodyBytes: config.PIPEWATCH_MAX_BODY_BYTES,
-    dedupe: createEventDedupe(config.PIPEWATCH_DEDUPE_CAPACITY),
-  });
-  const server = await listenCollector(app, {
-    port: config.PORT,
-    ...(config.PIPEWATCH_HOST ? { host: config.PIPEWATCH_HOST } : {}),
-    tokens,
-    logger,
-  });
-  logger.info('pipewatch started', { address: server.address, data_dir: dataDir, baselines: store.size() });
+  const server = await startCollectorOn(bus, config, logger);
+  logger.info('embedded pipeline ready', { data_dir: dataDir, baselines: store.size() });
 
   return {
-    address: server.address,
+    address: server.address ?? '',
     async stop() {
-      await server.close();
+      await server.stop();
       await detector.close();
-      await alerter.close();
+      await alerter.close(); // closes its sinks too
       await store.close();
-      await Promise.all(sinks.map((sink) => sink.close?.()));
       await bus.close();
     },
   };

@@ -7,5 +7,7 @@ export interface BaselineStore {
   put(baseline: PipelineBaseline): Promise<void>;
   /** Pipelines currently held. */
   size(): number;
+  /** Stores that follow partitions (Kafka) reload the baselines of newly assigned partitions here. */
+  restore?(partitions: readonly number[]): Promise<void>;
   close(): Promise<void>;
 }

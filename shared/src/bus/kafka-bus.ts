@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Consumer,
+  type IHeaders,
+  type KafkaConfig,
+  type KafkaMessage,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import { PermanentError, RetryableError, errorMessage } from '../errors.js';
+import type { Logger } from '../logging/create-logger.js';
+import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './bus-port.js';
+import type { ChangelogReader, TopicSpec } from './changelog-reader.js';
+import { deliver } from './deliver.js';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Created at connect when missing. */
+  topics?: TopicSpec[];
+  /** A publish that takes longer fails as retryable, so the collector can answer 503 instead of hanging. */
+  publishTimeoutMs?: number;
+  /** Partitions of one subscription processed at once (per-key order holds within a partition). */
+  partitionConcurrency?: number;
+  ssl?: KafkaConfig['ssl'];
+  sasl?: KafkaConfig['sasl'];
+}
+
+export type KafkaBus = Bus & ChangelogReader & { ensureTopics(specs: TopicSpec[]): Promise<void> };
+
+/**
+ * The Kafka adapter of the bus port: the only file that imports kafkajs.
+ * Idempotent producer with acks=all; consumers commit an offset only after the
+ * handler (and so the downstream write) succeeded.
+ */
+export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> {
+  const logger = options.logger.child({ component: 'kafka' });
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    ...(options.ssl !== undefined ? { ssl: options.ssl } : {}),
+    ...(options.sasl !== undefined ? { sasl: options.sasl } : {}),
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry: LogEntry) => forwardLog(logger, entry),
+  });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  let producerConnected = false;
+  producer.on(producer.events.CONNECT, () => (producerConnected = true));
+  producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
+  await producer.connect();
+  producerConnected = true;
+
+  const publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
+  const subscriptions = new Set<Subscription>();
+  let closed = false;
+
+  async function ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((spec) => !existing.has(spec.name));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.name,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+          configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+        })),
+      });
+      logger.info('kafka topics created', { topics: missing.map((spec) => spec.name) });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  if (options.topics?.length) await ensureTopics(options.topics);
+
+  async function publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (closed) throw new RetryableError('bus_closed', 'the Kafka bus is closed');
+    if (messages.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RetryableError('publish_timeout', `Kafka did not acknowledge within ${publishTimeoutMs} ms`)), publishTimeoutMs);
+    });
+    try {
+      await Promise.race([
+        producer.send({
+          topic,
+          acks: -1,
+          messages: messages.map((message) => ({ key: message.key, value: message.value, headers: message.headers ?? {} })),
+        }),
+        timeout,
+      ]);
+    } catch (error) {
+      if (error instanceof RetryableError) throw error;
+      const retriable = (error as { retriable?: boolean }).retriable !== false;
+      throw retriable
+        ? new RetryableError('kafka_unavailable', `Kafka publish to ${topic} failed: ${errorMessage(error)}`, error)
+        : new PermanentError('kafka_rejected', `Kafka rejected the publish to ${topic}: ${errorMessage(error)}`, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+    const consumer = kafka.consumer({
+      groupId: subscribeOptions.group,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10, restartOnFailure: async () => !closed },
+    });
+    const abort = new AbortController();
+    // Messages wait until the partitions' state (e.g. baselines) is restored after each assignment.
+    let assigned: Promise<void> = Promise.resolve();
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      const partitions = event.payload.memberAssignment[subscribeOptions.topic] ?? [];
+      assigned = subscribeOptions.onAssign ? subscribeOptions.onAssign([...partitions].sort((a, b) => a - b)) : Promise.resolve();
+      assigned.catch((error: unknown) => logger.error('partition assignment handler failed', { error: errorMessage(error) }));
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: subscribeOptions.topic, fromBeginning: true });
+    await consumer.run({
+      // Only offsets we resolve (after the handler succeeded) are ever committed. kafkajs'
+      // own auto-commit is used because it still commits while the consumer is stopping,
+      // where an explicit commitOffsets() call is silently skipped.
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      autoCommitThreshold: 200,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionConcurrency ?? 4,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        await assigned;
+        for (const raw of batch.messages) {
+          if (!isRunning() || isStale() || abort.signal.aborted) break;
+          const message = toIncoming(batch.topic, batch.partition, raw);
+          const outcome = await deliver(message, subscribeOptions.handler, {
+            group: subscribeOptions.group,
+            deadLetterTopic: subscribeOptions.deadLetterTopic,
+            ...(subscribeOptions.retry ? { retry: subscribeOptions.retry } : {}),
+            publish,
+            signal: abort.signal,
+          });
+          if (outcome === 'aborted') break;
+          resolveOffset(raw.offset);
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
+      },
+    });
+    const subscription: Subscription = {
+      async close() {
+        abort.abort();
+        // disconnect waits for the batch in flight, which commits what it finished.
+        await consumer.disconnect();
+        subscriptions.delete(subscription);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async function readToEnd(topic: string, partitions: readonly number[], onMessage: (message: IncomingMessage) => void): Promise<void> {
+    if (partitions.length === 0) return;
+    const admin = kafka.admin();
+    await admin.connect();
+    let ends: Map<number, bigint>;
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      ends = new Map(offsets.filter((o) => partitions.includes(o.partition)).map((o) => [o.partition, BigInt(o.high)]));
+      const lows = new Map(offsets.map((o) => [o.partition, BigInt(o.low)]));
+      for (const [partition, high] of ends) if (high <= (lows.get(partition) ?? 0n)) ends.delete(partition);
+    } finally {
+      await admin.disconnect();
+    }
+    if (ends.size === 0) return;
+    await readWithThrowawayGroup(kafka, topic, ends, onMessage);
+  }
+
+  return {
+    publish,
+    subscribe,
+    readToEnd,
+    ensureTopics,
+    isReady: () => producerConnected && !closed,
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      closed = true;
+      await producer.disconnect();
+    },
+  };
+}
+
+/**
+ * kafkajs has no manual partition assignment, so a changelog is read by a
+ * consumer in a fresh, single-member group that stops once every wanted
+ * partition reached the end offset captured before it started.
+ */
+async function readWithThrowawayGroup(
+  kafka: Kafka,
+  topic: string,
+  ends: Map<number, bigint>,
+  onMessage: (message: IncomingMessage) => void,
+): Promise<void> {
+  const groupId = `pipewatch-restore-${randomUUID()}`;
+  const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+  const remaining = new Set(ends.keys());
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const end = ends.get(batch.partition);
+        if (end === undefined) return;
+        for (const raw of batch.messages) {
+          if (BigInt(raw.offset) >= end) break;
+          onMessage(toIncoming(topic, batch.partition, raw));
+        }
+        // lastOffset() counts offsets compaction removed, so a gap at the end still finishes.
+        if (BigInt(batch.lastOffset()) + 1n >= end) {
+          remaining.delete(batch.partition);
+          if (remaining.size === 0) finish();
+        }
+      },
+    });
+    await done;
+  } finally {
+    await consumer.disconnect();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+function toIncoming(topic: string, partition: number, raw: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: raw.offset,
+    key: raw.key?.toString('utf8') ?? '',
+    value: raw.value?.toString('utf8') ?? '',
+    headers: decodeHeaders(raw.headers),
+  };
+}
+
+function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}
+
+function forwardLog(logger: Logger, entry: LogEntry): void {
+  const { message, ...fields } = entry.log;
+  if (entry.level <= logLevel.ERROR) logger.error(`kafkajs: ${message}`, fields);
+  else if (entry.level === logLevel.WARN) logger.warn(`kafkajs: ${message}`, fields);
+}
