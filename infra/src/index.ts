@@ -1,1 +1,2 @@
 export * from './local-servers/index.js';
+export * from './declarations.js';

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { basename } from 'node:path';
+import { serverMembers } from './lifeline.js';
 import { registeredServers, unregisterServer, type RegistryEntry } from './pid-registry.js';
-import { cmdlineOf, groupMembers, isAlive, signal, startTimeOf } from './proc.js';
+import { cmdlineOf, groupLeaves, groupMembers, isAlive, signal, startTimeOf } from './proc.js';
 import { sleep } from './sleep.js';
 
 export interface CleanupOptions {
@@ -25,24 +26,30 @@ function ownerAlive(entry: RegistryEntry): boolean {
   return entry.ownerStartTime === undefined || startTimeOf(entry.owner) === entry.ownerStartTime;
 }
 
-/** Only members whose command line names the entry's own temp dir: guards against pid reuse. */
-function ownMembers(entry: RegistryEntry): number[] {
-  return groupMembers(entry.pgid).filter((pid) => cmdlineOf(pid).includes(entry.dir));
+/** A group counts as ours only if a member names our temp dir: guards against pid reuse. */
+function stillOurs(entry: RegistryEntry): boolean {
+  return groupMembers(entry.pgid).some((pid) => cmdlineOf(pid).includes(entry.dir));
+}
+
+async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !condition()) await sleep(100);
 }
 
 /**
  * Kills servers recorded in the pid registry whose owning process is gone (a crashed or
- * SIGKILLed earlier run), or all recorded servers with `all`. Runs before every start.
+ * SIGKILLed earlier run whose lifeline also failed), or all recorded servers with `all`,
+ * and removes their temp dirs. Runs before every start.
  */
 export async function cleanupOrphans(options: CleanupOptions = {}): Promise<CleanedServer[]> {
   const targets = registeredServers().filter((entry) => options.all === true || !ownerAlive(entry));
-  const killed = targets.filter((entry) => ownMembers(entry).length > 0);
-  for (const entry of killed) signal(-entry.pgid, 'SIGTERM');
-  const deadline = Date.now() + (options.graceMs ?? 20_000);
-  while (Date.now() < deadline && killed.some((entry) => ownMembers(entry).length > 0)) await sleep(200);
-  for (const entry of killed) if (ownMembers(entry).length > 0) signal(-entry.pgid, 'SIGKILL');
-  const killDeadline = Date.now() + 5_000;
-  while (Date.now() < killDeadline && killed.some((entry) => ownMembers(entry).length > 0)) await sleep(100);
+  const killed = targets.filter(stillOurs);
+  // TERM to the JVMs only: runuser, given a TERM, kills its child and leaves a zombie.
+  for (const entry of killed) for (const pid of groupLeaves(entry.pgid)) signal(pid, 'SIGTERM');
+  await waitUntil(() => killed.every((entry) => serverMembers(entry.pgid).length === 0), options.graceMs ?? 20_000);
+  // Takes lifeline watchers (they ignore TERM) and anything that did not stop in time.
+  for (const entry of killed) signal(-entry.pgid, 'SIGKILL');
+  await waitUntil(() => killed.every((entry) => groupMembers(entry.pgid).length === 0), 5_000);
   for (const entry of targets) {
     // Only our own temp dirs, never a path a corrupt registry file might name.
     if (basename(entry.dir).startsWith('pipewatch-')) {
@@ -50,10 +57,5 @@ export async function cleanupOrphans(options: CleanupOptions = {}): Promise<Clea
     }
     unregisterServer(entry.pgid);
   }
-  return targets.map((entry) => ({
-    kind: entry.kind,
-    pgid: entry.pgid,
-    dir: entry.dir,
-    killed: killed.includes(entry),
-  }));
+  return targets.map((entry) => ({ kind: entry.kind, pgid: entry.pgid, dir: entry.dir, killed: killed.includes(entry) }));
 }

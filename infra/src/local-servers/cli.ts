@@ -45,6 +45,9 @@ async function up(): Promise<number> {
   process.stdout.write(lines);
   console.error(`up in ${seconds(t)}; env written to ${envFile()}; Ctrl-C to stop`);
 
+  // The servers are unref'd child processes: without this the event loop would be empty
+  // and `up` would exit (stopping them through the exit hook) right away.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   const reason = await new Promise<string>((resolve) => {
     // process.on, not once: while ours is registered the library's own signal hook
     // leaves the shutdown to us (it would otherwise kill and exit synchronously).
@@ -54,6 +57,7 @@ async function up(): Promise<number> {
     void servers[0].exited.then(() => resolve('kafka exited'));
     void servers[1].exited.then(() => resolve('elasticsearch exited'));
   });
+  clearInterval(keepAlive);
   console.error(`${reason}: stopping`);
   const stopStart = Date.now();
   await Promise.all(servers.map((server) => server.stop()));

@@ -1,3 +1,4 @@
+import { serverMembers } from './lifeline.js';
 import { groupMembers, isAlive, signal } from './proc.js';
 import { sleepSync } from './sleep.js';
 
@@ -33,7 +34,13 @@ export function stopAllSync(): void {
   for (const server of servers) signal(server.mainPid, 'SIGTERM');
   const deadline = Date.now() + GRACE_MS;
   while (Date.now() < deadline && servers.some((s) => isAlive(s.mainPid))) sleepSync(100);
-  // Also takes the lifeline watcher and launchers (runuser, the ES CLI JVM) with it.
+  // Launchers (runuser, the Elasticsearch CLI) leave by themselves once the JVM is gone;
+  // killing runuser first would leave its child a zombie.
+  const launcherDeadline = Date.now() + 5_000;
+  while (Date.now() < launcherDeadline && servers.some((s) => serverMembers(s.pgid).some((pid) => pid !== s.pgid))) {
+    sleepSync(50);
+  }
+  // Takes the lifeline watchers and anything that ignored TERM with it.
   for (const server of servers) signal(-server.pgid, 'SIGKILL');
   const killDeadline = Date.now() + 5_000;
   while (Date.now() < killDeadline && servers.some((s) => groupMembers(s.pgid).length > 0)) {

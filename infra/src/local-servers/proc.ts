@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 interface ProcStat {
   readonly state: string;
+  readonly ppid: number;
   readonly pgrp: number;
   /** Clock ticks since boot: tells a live pid from a reused one. */
   readonly startTime: number;
@@ -14,7 +15,7 @@ function procStat(pid: number): ProcStat | undefined {
     const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
     const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '?', pgrp: Number(fields[2]), startTime: Number(fields[19]) };
+    return { state: fields[0] ?? '?', ppid: Number(fields[1]), pgrp: Number(fields[2]), startTime: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -24,6 +25,10 @@ function procStat(pid: number): ProcStat | undefined {
 export function isAlive(pid: number): boolean {
   const stat = procStat(pid);
   return stat !== undefined && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+export function parentOf(pid: number): number | undefined {
+  return procStat(pid)?.ppid;
 }
 
 export function startTimeOf(pid: number): number | undefined {
@@ -50,6 +55,16 @@ export function groupMembers(pgid: number): number[] {
     }
   }
   return members;
+}
+
+/**
+ * Members of a group with no children in it: the server JVMs, not the launchers in front
+ * of them (runuser, the Elasticsearch CLI), which leave by themselves once the JVM is gone.
+ */
+export function groupLeaves(pgid: number): number[] {
+  const members = groupMembers(pgid);
+  const parents = new Set(members.map((pid) => procStat(pid)?.ppid));
+  return members.filter((pid) => !parents.has(pid));
 }
 
 /** Sends a signal, treating "already gone" as success. */

@@ -2,23 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { trackServer, untrackServer, type TrackedServer } from './exit-hooks.js';
+import { LIFELINE_SCRIPT } from './lifeline.js';
 import { registerServer, unregisterServer } from './pid-registry.js';
 import { groupMembers, isAlive, signal, startTimeOf } from './proc.js';
 import { sleep } from './sleep.js';
-
-/**
- * Runs "$@" under a lifeline: a background subshell blocks reading fd 3, a pipe whose
- * other end only the Node parent holds. When the parent dies in any way, even SIGKILL,
- * the read returns and the subshell TERMs the whole group, then KILLs it if the main
- * process has not left within 20 s. It ignores TERM itself so it outlives the JVMs.
- */
-const LIFELINE = `( trap '' HUP INT TERM
-  read -r line <&3
-  kill -TERM 0 2>/dev/null
-  i=0
-  while kill -0 $$ 2>/dev/null && [ $i -lt 40 ]; do sleep 0.5; i=$((i+1)); done
-  kill -KILL 0 2>/dev/null ) &
-exec "$@"`;
 
 export interface ServerExit {
   readonly code: number | null;
@@ -53,7 +40,7 @@ export class ServerProcess implements TrackedServer {
   constructor(options: SpawnServerOptions) {
     const log = openSync(options.logFile, 'a');
     try {
-      this.child = spawn('/bin/sh', ['-c', LIFELINE, `pipewatch-${options.kind}`, options.command, ...options.args], {
+      this.child = spawn('/bin/sh', ['-c', LIFELINE_SCRIPT, `pipewatch-${options.kind}`, options.command, ...options.args], {
         cwd: options.cwd,
         env: options.env,
         // detached: setsid(), so the server has its own process group to signal as a whole

@@ -1,4 +1,4 @@
-import { logTail } from './log-tail.js';
+import { logExcerpt } from './log-excerpt.js';
 import type { ServerProcess } from './server-process.js';
 import { sleep } from './sleep.js';
 
@@ -16,16 +16,16 @@ export async function waitForReady(
   for (;;) {
     if (server.hasExited()) {
       const exit = await server.exited;
-      const tail = logTail(server.logFile);
+      const tail = logExcerpt(server.logFile);
       await server.stop();
       const how = exit.signal === null ? `exit code ${exit.code}` : `signal ${exit.signal}`;
-      throw new Error(`${name} exited during startup (${how}). Log tail:\n${tail}`);
+      throw new Error(`${name} exited during startup (${how}). Log:\n${tail}`);
     }
     if (await probe()) return;
     if (Date.now() - started > timeoutMs) {
-      const tail = logTail(server.logFile);
+      const tail = logExcerpt(server.logFile);
       await server.stop();
-      throw new Error(`${name} not ready after ${Math.round(timeoutMs / 1000)} s. Log tail:\n${tail}`);
+      throw new Error(`${name} not ready after ${Math.round(timeoutMs / 1000)} s. Log:\n${tail}`);
     }
     await sleep(250);
   }

@@ -6,3 +6,4 @@ export * from './sinks/ndjson-file-sink.js';
 export * from './sinks/webhook-target.js';
 export * from './sinks/webhook-sink.js';
 export * from './alerter-service.js';
+export * from './sinks/elasticsearch-sink.js';

@@ -37,6 +37,7 @@ export const ConfigSchema = z.object({
   ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
   ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
   ELASTICSEARCH_PASSWORD: z.string().min(1).optional(),
+  KIBANA_URL: httpUrl.optional(),
   PIPEWATCH_ES_INDEX_PREFIX: z.string().regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, dash, underscore').default('pipewatch-findings'),
   PIPEWATCH_SLACK_WEBHOOK_URL: httpUrl.optional(),
 });

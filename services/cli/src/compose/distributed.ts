@@ -1,9 +1,9 @@
 import { ConfigError, topicNames, type Config, type Logger } from '@pipewatch/shared';
 import { createChangelogBaselineStore, startDetector } from '@pipewatch/detector';
-import { createElasticsearchSink, startAlerter, type FindingSink } from '@pipewatch/alerter';
-import { INFRA_FILES, readJsonFile } from '@pipewatch/infra';
+import { startAlerter, type FindingSink } from '@pipewatch/alerter';
 import { settingsFromConfig } from '../settings-from-config.js';
 import { startCollectorOn, type RunningService } from './collector-service.js';
+import { elasticsearchSinkFor } from './elasticsearch.js';
 import { connectKafka } from './kafka.js';
 import { webhookSinks } from './webhook-sinks.js';
 
@@ -45,14 +45,7 @@ export async function startDistributedDetector(config: Config, logger: Logger): 
 export async function startDistributedAlerter(config: Config, logger: Logger): Promise<RunningService> {
   if (!config.ELASTICSEARCH_URL) throw new ConfigError(['ELASTICSEARCH_URL: required by pipewatch alerter']);
   const bus = await connectKafka(config, logger, 'alerter');
-  const elasticsearch = createElasticsearchSink({
-    url: config.ELASTICSEARCH_URL,
-    logger,
-    indexPrefix: config.PIPEWATCH_ES_INDEX_PREFIX,
-    ...elasticsearchAuth(config),
-    retry: { retries: 8, minDelayMs: 200, maxDelayMs: 10_000 },
-    template: readJsonFile(INFRA_FILES.findingsIndexTemplate) as Record<string, unknown>,
-  });
+  const elasticsearch = elasticsearchSinkFor(config, logger);
   await elasticsearch.ensureTemplate();
   const sinks: FindingSink[] = [elasticsearch, ...webhookSinks(config, logger)];
   const alerter = await startAlerter({
@@ -68,12 +61,4 @@ export async function startDistributedAlerter(config: Config, logger: Logger): P
       await bus.close();
     },
   };
-}
-
-function elasticsearchAuth(config: Config): { auth?: { apiKey: string } | { username: string; password: string } } {
-  if (config.ELASTICSEARCH_API_KEY) return { auth: { apiKey: config.ELASTICSEARCH_API_KEY } };
-  if (config.ELASTICSEARCH_USERNAME && config.ELASTICSEARCH_PASSWORD) {
-    return { auth: { username: config.ELASTICSEARCH_USERNAME, password: config.ELASTICSEARCH_PASSWORD } };
-  }
-  return {};
 }
