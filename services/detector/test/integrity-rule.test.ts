@@ -12,7 +12,7 @@ describe('integrity rule', () => {
     assert.ok(finding);
     assert.equal(finding.severity, 'critical');
     assert.deepEqual(finding.threat?.mitigations, ['M1591', 'D1590']);
-    assert.equal((finding.evidence as { expected_digest: string }).expected_digest, sha('11'));
+    assert.equal((finding.evidence as { expected_digest_prefix: string }).expected_digest_prefix, '11'.repeat(12));
   });
 
   it('judges digests from the second sighting, before any resource baseline exists', () => {

@@ -36,7 +36,8 @@ describe('novelty rule', () => {
     const findings = judge({ access: { ...usual, secrets: ['NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY'] } });
     const secret = findings.find((f) => f.rule.id === 'access.secret.new');
     assert.equal(secret?.subject, 'AWS_SECRET_ACCESS_KEY');
-    assert.deepEqual((secret?.evidence as { known_secrets: string[] }).known_secrets, ['NPM_TOKEN']);
+    const normalSecrets = (secret?.evidence as { baseline: { usual_secrets: { value: string; runs_seen: number }[] } }).baseline.usual_secrets;
+    assert.deepEqual(normalSecrets.map((entry) => [entry.value, entry.runs_seen]), [["NPM_TOKEN", 20]]);
   });
 
   it('reports an executable never run before, and a known one with a new hash', () => {

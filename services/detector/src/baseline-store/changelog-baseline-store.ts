@@ -1,5 +1,5 @@
 import type { Bus, ChangelogReader, Logger } from '@pipewatch/shared';
-import type { PipelineBaseline } from '../domain/baseline.js';
+import { isCurrentBaseline, type PipelineBaseline } from '../domain/baseline.js';
 import type { BaselineStore } from './baseline-store-port.js';
 
 export interface ChangelogBaselineStoreOptions {
@@ -36,8 +36,8 @@ export function createChangelogBaselineStore(options: ChangelogBaselineStoreOpti
           return;
         }
         try {
-          const baseline = JSON.parse(message.value) as PipelineBaseline;
-          if (baseline?.version === 1) restored.set(message.key, baseline);
+          const baseline: unknown = JSON.parse(message.value);
+          if (isCurrentBaseline(baseline)) restored.set(message.key, baseline);
         } catch {
           options.logger.warn('unreadable baseline record skipped', { key: message.key, partition: message.partition, offset: message.offset });
         }

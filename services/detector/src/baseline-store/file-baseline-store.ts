@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { PipelineBaseline } from '../domain/baseline.js';
+import { isCurrentBaseline, type PipelineBaseline } from '../domain/baseline.js';
 import type { BaselineStore } from './baseline-store-port.js';
 
 export interface FileBaselineStoreOptions {
@@ -70,8 +70,8 @@ async function readChangelog(path: string): Promise<Map<string, PipelineBaseline
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     try {
-      const baseline = JSON.parse(line) as PipelineBaseline;
-      if (baseline?.version === 1 && typeof baseline.pipeline_id === 'string') baselines.set(baseline.pipeline_id, baseline);
+      const baseline: unknown = JSON.parse(line);
+      if (isCurrentBaseline(baseline) && typeof baseline.pipeline_id === 'string') baselines.set(baseline.pipeline_id, baseline);
     } catch {
       // A torn last line from a crash mid-append: the previous record for that pipeline stands.
     }

@@ -1,9 +1,8 @@
-/** When a value was first and last seen, and in how many learned runs. */
-export interface SeenEntry {
-  first: string;
-  last: string;
-  runs: number;
-}
+/**
+ * `[first seen, last seen, runs seen in]`, times in epoch seconds: a tuple, not an
+ * object, because tens of these per pipeline times 100k pipelines is the state budget.
+ */
+export type SeenEntry = [first: number, last: number, runs: number];
 
 export type SeenSet = Record<string, SeenEntry>;
 
@@ -16,11 +15,13 @@ export interface LastGoodRun {
 
 /**
  * Everything pipewatch remembers about one pipeline. Plain JSON so every store
- * (file, Kafka changelog) can keep it as is.
+ * (file, Kafka changelog) can keep it as is; every part is bounded.
  */
 export interface PipelineBaseline {
-  version: 1;
+  version: 2;
   pipeline_id: string;
+  /** Repository, when runs name one: lets a new pipeline borrow a sibling's baseline. */
+  repository: string | null;
   /** Runs learned from (duplicates and poisoned runs excluded). */
   runs: number;
   first_run_at: string | null;
@@ -29,34 +30,48 @@ export interface PipelineBaseline {
   numeric: Record<string, number[]>;
   seen: {
     egress: SeenSet;
+    ports: SeenSet;
     secrets: SeenSet;
     processes: SeenSet;
-    process_hashes: SeenSet;
     actors: SeenSet;
     triggers: SeenSet;
+    files: SeenSet;
   };
-  /** Digest last accepted per `name@version`. */
+  /** Up to a few digest fingerprints per executable. */
+  process_hashes: Record<string, string[]>;
+  /** Highest token permission level seen per scope (`read` < `write` < `admin`). */
+  permissions: Record<string, string>;
+  /** Fingerprint of the digest last accepted per `name@version`. */
   dependencies: Record<string, string>;
   artifacts: Record<string, { digest: string; signed: boolean | null }>;
   /** Commit an action reference (`owner/repo@tag`) resolved to. */
   actions: Record<string, string>;
-  recent_event_ids: string[];
+  /** Short hashes of the last event ids handled, to drop redeliveries. */
+  recent_events: string[];
   last_good: LastGoodRun | null;
 }
 
-export function emptyBaseline(pipelineId: string): PipelineBaseline {
+export function emptyBaseline(pipelineId: string, repository: string | null = null): PipelineBaseline {
   return {
-    version: 1,
+    version: 2,
     pipeline_id: pipelineId,
+    repository,
     runs: 0,
     first_run_at: null,
     last_run_at: null,
     numeric: {},
-    seen: { egress: {}, secrets: {}, processes: {}, process_hashes: {}, actors: {}, triggers: {} },
+    seen: { egress: {}, ports: {}, secrets: {}, processes: {}, actors: {}, triggers: {}, files: {} },
+    process_hashes: {},
+    permissions: {},
     dependencies: {},
     artifacts: {},
     actions: {},
-    recent_event_ids: [],
+    recent_events: [],
     last_good: null,
   };
+}
+
+/** Stores written by older versions are dropped, not misread: the pipeline re-learns. */
+export function isCurrentBaseline(value: unknown): value is PipelineBaseline {
+  return typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 2;
 }

@@ -1,15 +1,18 @@
 import { severityRank, type Finding, type RunEvent } from '@pipewatch/shared';
 import { emptyBaseline, type PipelineBaseline } from './baseline.js';
 import { buildFinding } from './build-finding.js';
-import { learnRun, rememberEvent } from './learn-run.js';
+import { learnRun, rememberEvent, wasSeen } from './learn-run.js';
+import { combineWeakSignals } from './rules/combination.js';
 import { contextRule } from './rules/context-rule.js';
+import { footprintRule } from './rules/footprint-rule.js';
+import { identityRule } from './rules/identity-rule.js';
 import { integrityRule } from './rules/integrity-rule.js';
 import { noveltyRule } from './rules/novelty-rule.js';
 import { numericRule } from './rules/numeric-rule.js';
-import type { Rule } from './rules/rule.js';
+import type { Rule, RuleContext } from './rules/rule.js';
 import type { DetectorSettings } from './settings.js';
 
-export const RULES: readonly Rule[] = [numericRule, noveltyRule, integrityRule, contextRule];
+export const RULES: readonly Rule[] = [numericRule, noveltyRule, identityRule, footprintRule, integrityRule, contextRule];
 
 export interface Detection {
   findings: Finding[];
@@ -21,6 +24,11 @@ export interface Detection {
   learned: boolean;
 }
 
+export interface DetectOptions {
+  /** A judged sibling pipeline of the same repository, used while this one is learning. */
+  prior?: PipelineBaseline;
+}
+
 /**
  * Judges one run against its pipeline's baseline, then learns from it unless it
  * looked like an attack. Pure: no clock, no I/O; `detectedAt` comes from the caller.
@@ -30,14 +38,18 @@ export function detectRun(
   event: RunEvent,
   settings: DetectorSettings,
   detectedAt: string,
+  options: DetectOptions = {},
 ): Detection {
-  const baseline = current ?? emptyBaseline(event.pipeline.id);
-  if (baseline.recent_event_ids.includes(event.event_id)) {
+  const baseline = current ?? emptyBaseline(event.pipeline.id, event.pipeline.repository ?? null);
+  if (wasSeen(baseline, event.event_id)) {
     return { findings: [], baseline, status: 'duplicate', learned: false };
   }
   const judging = baseline.runs >= settings.minRuns;
-  const context = { event, baseline, settings, judging };
-  const findings = RULES.flatMap((rule) => rule(context)).map((candidate) => buildFinding(candidate, event, detectedAt));
+  const context: RuleContext = { event, baseline, settings, judging, ...(!judging && options.prior ? { prior: options.prior } : {}) };
+  const candidates = RULES.flatMap((rule) => rule(context));
+  const combined = combineWeakSignals(candidates);
+  if (combined) candidates.push(combined);
+  const findings = candidates.map((candidate) => buildFinding(candidate, event, detectedAt));
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || compare(a.rule.id, b.rule.id) || compare(a.subject ?? '', b.subject ?? ''));
 
   const poisoned = findings.some((finding) => severityRank(finding.severity) >= severityRank('high'));

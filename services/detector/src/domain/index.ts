@@ -6,3 +6,6 @@ export * from './learn-run.js';
 export * from './robust-stats.js';
 export * from './settings.js';
 export type { Candidate, Rule, RuleContext } from './rules/rule.js';
+export * from './fingerprint.js';
+export * from './normalize.js';
+export * from './seen-set.js';

@@ -1,94 +1,120 @@
 import type { RunEvent } from '@pipewatch/shared';
-import type { PipelineBaseline, SeenSet } from './baseline.js';
-import { egressKey } from './rules/novelty-rule.js';
-import { dependencyKey } from './rules/integrity-rule.js';
-import { MAX_METRICS, seriesOf } from './series.js';
+import type { PipelineBaseline } from './baseline.js';
+import { digestFingerprint, eventIdHash } from './fingerprint.js';
+import { dependencyKey, egressKey, pathShape, permissionRank } from './normalize.js';
+import { summarize } from './robust-stats.js';
+import { epochSeconds, see } from './seen-set.js';
+import { MAX_METRICS, RELATIVE_FLOOR, seriesOf, specFor } from './series.js';
 import type { DetectorSettings } from './settings.js';
 
 /** Statuses whose resource figures say nothing about a normal run. */
 const UNREPRESENTATIVE = new Set(['cancelled', 'skipped', 'running']);
 
+/** Resource fields plus at most MAX_METRICS metrics. */
+const SERIES_CAP = 8 + MAX_METRICS;
+const HASHES_PER_EXE = 4;
+
 /**
- * Folds a run into its pipeline's baseline, in place (the detector's hot path,
- * so no copy per event). Callers skip this for runs with high or critical
- * findings: an attack must not become the new normal.
+ * Folds a run into its pipeline's baseline, in place (the detector's hot path, so
+ * no copy per event). Callers skip this for runs with high or critical findings:
+ * an attack must not become the new normal.
  */
 export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: DetectorSettings): void {
   const at = event.occurred_at;
+  const atSeconds = epochSeconds(at);
   baseline.runs += 1;
   baseline.first_run_at ??= at;
   baseline.last_run_at = at;
+  baseline.repository ??= event.pipeline.repository ?? null;
 
-  const series = seriesOf(event);
-  if (!UNREPRESENTATIVE.has(event.run.status ?? 'success')) {
-    for (const [key, value] of series) {
-      let history = baseline.numeric[key];
-      if (!history) {
-        if (Object.keys(baseline.numeric).length >= RESOURCE_AND_METRIC_CAP) continue;
-        history = baseline.numeric[key] = [];
-      }
-      history.push(value);
-      if (history.length > settings.window) history.splice(0, history.length - settings.window);
-    }
-    baseline.last_good = { run_id: event.run.id, occurred_at: at, values: Object.fromEntries(series) };
-  }
+  if (!UNREPRESENTATIVE.has(event.run.status ?? 'success')) learnSeries(baseline, event, settings);
 
   const { access } = event;
   const max = settings.maxSeen;
   for (const egress of access?.egress ?? []) {
     const key = egressKey(egress);
-    if (key) see(baseline.seen.egress, key, at, max);
+    if (key) see(baseline.seen.egress, key, atSeconds, max);
+    if (egress.port !== undefined) see(baseline.seen.ports, String(egress.port), atSeconds, max);
   }
-  for (const name of new Set(access?.secrets ?? [])) see(baseline.seen.secrets, name, at, max);
+  for (const name of new Set(access?.secrets ?? [])) see(baseline.seen.secrets, name, atSeconds, max);
   for (const process of access?.processes ?? []) {
-    see(baseline.seen.processes, process.exe, at, max);
-    if (process.sha256) see(baseline.seen.process_hashes, `${process.exe}#${process.sha256}`, at, max);
+    see(baseline.seen.processes, process.exe, atSeconds, max);
+    if (process.sha256) rememberHash(baseline, process.exe, digestFingerprint(process.sha256));
   }
-  if (event.run.actor) see(baseline.seen.actors, event.run.actor, at, max);
-  if (event.run.trigger) see(baseline.seen.triggers, event.run.trigger, at, max);
+  for (const path of new Set((access?.files_written ?? []).map(pathShape))) see(baseline.seen.files, path, atSeconds, max);
+  for (const [scope, level] of Object.entries(access?.permissions ?? {})) {
+    const known = baseline.permissions[scope];
+    if (known === undefined || permissionRank(level) > permissionRank(known)) baseline.permissions[scope] = level;
+  }
+  if (event.run.actor) see(baseline.seen.actors, event.run.actor, atSeconds, max);
+  if (event.run.trigger) see(baseline.seen.triggers, event.run.trigger, atSeconds, max);
 
   for (const dependency of event.dependencies ?? []) {
-    baseline.dependencies[dependencyKey(dependency.name, dependency.version)] = dependency.digest;
+    baseline.dependencies[dependencyKey(dependency.name, dependency.version)] = digestFingerprint(dependency.digest);
   }
   for (const artifact of event.artifacts ?? []) {
-    baseline.artifacts[dependencyKey(artifact.name, artifact.version)] = { digest: artifact.digest, signed: artifact.signed ?? null };
+    baseline.artifacts[dependencyKey(artifact.name, artifact.version)] = { digest: digestFingerprint(artifact.digest), signed: artifact.signed ?? null };
   }
   for (const step of event.steps ?? []) {
     if (step.action && step.action_sha) baseline.actions[step.action] = step.action_sha;
   }
-  capRecord(baseline.dependencies, max * 4);
+  capRecord(baseline.dependencies, settings.maxDependencies);
   capRecord(baseline.artifacts, max);
   capRecord(baseline.actions, max);
+  capRecord(baseline.permissions, 64);
 }
 
-/** Resource fields plus at most MAX_METRICS metrics. */
-const RESOURCE_AND_METRIC_CAP = 8 + MAX_METRICS;
+/**
+ * Appends each value to its window, clipped to the edge of the current normal band
+ * once the series is judged: a deliberate step change still moves the median
+ * within half a window, but an attacker growing a figure run by run cannot drag
+ * the baseline faster than one band-width per half-window.
+ */
+function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: DetectorSettings): void {
+  const series = seriesOf(event);
+  for (const [key, value] of series) {
+    let history = baseline.numeric[key];
+    if (!history) {
+      if (Object.keys(baseline.numeric).length >= SERIES_CAP) continue;
+      history = baseline.numeric[key] = [];
+    }
+    let learned = value;
+    if (history.length >= settings.minRuns) {
+      const stats = summarize(history, RELATIVE_FLOOR, specFor(key).absoluteFloor);
+      const reach = settings.zThreshold * stats.spread;
+      learned = Math.min(Math.max(value, stats.median - reach), stats.median + reach);
+    }
+    history.push(roundSignificant(learned));
+    if (history.length > settings.window) history.splice(0, history.length - settings.window);
+  }
+  baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values: Object.fromEntries(series) };
+}
 
 /** Notes that an event was handled, so a redelivery of it is recognised. */
 export function rememberEvent(baseline: PipelineBaseline, eventId: string, settings: DetectorSettings): void {
-  baseline.recent_event_ids.push(eventId);
-  if (baseline.recent_event_ids.length > settings.recentEventIds) baseline.recent_event_ids.shift();
+  baseline.recent_events.push(eventIdHash(eventId));
+  if (baseline.recent_events.length > settings.recentEventIds) baseline.recent_events.shift();
 }
 
-function see(set: SeenSet, key: string, at: string, max: number): void {
-  const entry = set[key];
-  if (entry) {
-    entry.runs += 1;
-    entry.last = at;
-    return;
-  }
-  set[key] = { first: at, last: at, runs: 1 };
-  const keys = Object.keys(set);
-  if (keys.length > max) {
-    // Forget the value seen least recently: it is the one least likely to be normal any more.
-    let oldest = keys[0]!;
-    for (const candidate of keys) if (set[candidate]!.last < set[oldest]!.last) oldest = candidate;
-    delete set[oldest];
-  }
+export function wasSeen(baseline: PipelineBaseline, eventId: string): boolean {
+  return baseline.recent_events.includes(eventIdHash(eventId));
 }
 
-/** Insertion order is age order for string keys, so the first keys are the oldest. */
+function rememberHash(baseline: PipelineBaseline, exe: string, fingerprint: string): void {
+  const hashes = (baseline.process_hashes[exe] ??= []);
+  if (hashes.includes(fingerprint)) return;
+  hashes.push(fingerprint);
+  if (hashes.length > HASHES_PER_EXE) hashes.shift();
+  capRecord(baseline.process_hashes, 256);
+}
+
+/** Insertion order is first-seen order for string keys, so the first keys are the oldest. */
 function capRecord(record: Record<string, unknown>, max: number): void {
   const keys = Object.keys(record);
   for (let i = 0; i < keys.length - max; i++) delete record[keys[i]!];
+}
+
+/** Six significant digits: enough for any resource figure, and shorter in JSON. */
+function roundSignificant(value: number): number {
+  return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(6));
 }

@@ -20,6 +20,9 @@ const RESOURCE_SPECS: Record<ResourceField, SeriesSpec> = {
   process_count: { label: 'Processes started', unit: '', absoluteFloor: 5, slug: 'process_count' },
 };
 
+/** Series move this much relative to their median before the spread counts at all. */
+export const RELATIVE_FLOOR = 0.1;
+
 /** Metrics beyond this many per pipeline are ignored, so one noisy emitter cannot grow state forever. */
 export const MAX_METRICS = 32;
 

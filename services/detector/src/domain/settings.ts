@@ -13,6 +13,8 @@ export interface DetectorSettings {
   highRatio: number;
   /** Entries kept per seen-set (hosts, secrets, executables...); least recently seen go first. */
   maxSeen: number;
+  /** Dependency digests remembered per pipeline (about 60 bytes each). */
+  maxDependencies: number;
   /** Event ids remembered per pipeline to drop redeliveries. */
   recentEventIds: number;
 }
@@ -24,6 +26,7 @@ export const DEFAULT_SETTINGS: DetectorSettings = {
   highZ: 8,
   minRatio: 1.5,
   highRatio: 3,
-  maxSeen: 500,
+  maxSeen: 200,
+  maxDependencies: 256,
   recentEventIds: 32,
 };

@@ -1,21 +1,36 @@
-import type { Rule } from './rule.js';
+import { permissionRank } from '../normalize.js';
+import { topSeen } from '../seen-set.js';
+import type { Candidate, Rule, RuleContext } from './rule.js';
 
 /** Triggers that run code a maintainer has not reviewed with the base repository's privileges. */
 const UNTRUSTED_TRIGGERS: ReadonlySet<string> = new Set(['pull_request_target']);
 
+/** Jobs whose output other people install: their identity and trigger should never surprise. */
+const RELEASE_JOB = /(publish|release|deploy|upload|push-image|sign)/i;
+
 /**
- * Untrusted code with secrets in reach (M1660): a fork's pull request, or a
- * `pull_request_target` run, that received secrets. Needs no history.
+ * Where and how untrusted code ran (M1660, M1662): with secrets, on a persistent
+ * self-hosted runner, with write permissions; and release jobs run by someone or
+ * something unusual. The first three need no history.
  */
 export const contextRule: Rule = (context) => {
-  const { run, access } = context.event;
+  const { run } = context.event;
   const trigger = run.trigger ?? '';
   const untrusted = run.from_fork === true || UNTRUSTED_TRIGGERS.has(trigger);
-  const secrets = [...new Set(access?.secrets ?? [])].sort();
-  if (!untrusted || secrets.length === 0) return [];
-  const why = run.from_fork === true ? `code from a fork${trigger ? ` (trigger ${trigger})` : ''}` : `a ${trigger} run`;
   return [
-    {
+    ...(untrusted ? untrustedFindings(context, trigger) : []),
+    ...(context.judging ? releaseFindings(context) : []),
+  ];
+};
+
+function untrustedFindings(context: RuleContext, trigger: string): Candidate[] {
+  const { run, access, runner } = context.event;
+  const why = run.from_fork === true ? `code from a fork${trigger ? ` (trigger ${trigger})` : ''}` : `a ${trigger} run`;
+  const observed = { from_fork: run.from_fork ?? false, trigger: trigger || null, actor: run.actor ?? null };
+  const out: Candidate[] = [];
+  const secrets = [...new Set(access?.secrets ?? [])].sort();
+  if (secrets.length > 0) {
+    out.push({
       ruleId: 'context.untrusted_code.secrets',
       ruleName: 'Untrusted code ran with secrets',
       category: 'context',
@@ -23,13 +38,63 @@ export const contextRule: Rule = (context) => {
       score: Math.min(0.95, 0.75 + 0.05 * secrets.length),
       subject: 'secrets',
       summary: `${capitalise(why)} ran with ${secrets.length} secret(s) (${secrets.slice(0, 5).join(', ')}${secrets.length > 5 ? ', …' : ''}); unreviewed code must not see secrets: isolate this workflow and rotate them if the code was not trusted.`,
-      evidence: {
-        observed: { from_fork: run.from_fork ?? false, trigger: trigger || null, actor: run.actor ?? null, secrets },
-      },
+      evidence: { observed: { ...observed, secrets } },
       mitigations: ['M1660', 'M1662'],
+    });
+  }
+  if (runner?.self_hosted === true && runner.ephemeral !== true) {
+    out.push({
+      ruleId: 'context.untrusted_code.persistent_runner',
+      ruleName: 'Untrusted code on a persistent self-hosted runner',
+      category: 'context',
+      severity: 'high',
+      score: 0.85,
+      subject: runner.name ?? 'self-hosted',
+      summary: `${capitalise(why)} ran on self-hosted runner ${runner.name ?? '(unnamed)'}, which is not ephemeral: anything it left behind (a cache, a binary, a cron job) runs in the next trusted job; use ephemeral runners for untrusted code.`,
+      evidence: { observed: { ...observed, runner: { name: runner.name ?? null, labels: runner.labels ?? [], ephemeral: runner.ephemeral ?? null } } },
+      mitigations: ['M1660'],
+    });
+  }
+  const writes = Object.entries(access?.permissions ?? {}).filter(([, level]) => permissionRank(level) >= permissionRank('write'));
+  if (writes.length > 0) {
+    out.push({
+      ruleId: 'context.untrusted_code.write_permissions',
+      ruleName: 'Untrusted code with a write token',
+      category: 'context',
+      severity: 'high',
+      score: 0.8,
+      subject: 'permissions',
+      summary: `${capitalise(why)} ran with a token that can write (${writes.map(([scope, level]) => `${scope}: ${level}`).join(', ')}); untrusted triggers should get read-only tokens.`,
+      evidence: { observed: { ...observed, permissions: Object.fromEntries(writes) } },
+      mitigations: ['M1660', 'M1662'],
+    });
+  }
+  return out;
+}
+
+function releaseFindings(context: RuleContext): Candidate[] {
+  const { pipeline, run, artifacts } = context.event;
+  const name = `${pipeline.job ?? ''} ${pipeline.name ?? ''} ${pipeline.id}`;
+  if (!RELEASE_JOB.test(name) && (artifacts?.length ?? 0) === 0) return [];
+  const { actors, triggers } = context.baseline.seen;
+  const unusual: string[] = [];
+  if (run.actor && !actors[run.actor]) unusual.push(`actor ${run.actor}`);
+  if (run.trigger && !triggers[run.trigger]) unusual.push(`trigger ${run.trigger}`);
+  if (unusual.length === 0) return [];
+  return [
+    {
+      ruleId: 'context.release.unusual_identity',
+      ruleName: 'Release job run by an unusual identity or trigger',
+      category: 'context',
+      severity: unusual.length === 2 ? 'high' : 'medium',
+      score: unusual.length === 2 ? 0.85 : 0.65,
+      subject: unusual.join(' '),
+      summary: `This release job ran with ${unusual.join(' and ')}, unlike its ${context.baseline.runs} earlier runs (usually ${topSeen(actors, 2).map((a) => a.value).join(', ') || 'n/a'} on ${topSeen(triggers, 2).map((t) => t.value).join(', ') || 'n/a'}); confirm this release was intended before anyone installs it.`,
+      evidence: { observed: { actor: run.actor ?? null, trigger: run.trigger ?? null }, baseline: { runs: context.baseline.runs, usual_actors: topSeen(actors, 5), usual_triggers: topSeen(triggers, 5) } },
+      mitigations: ['M1662', 'M1590'],
     },
   ];
-};
+}
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,9 +1,7 @@
+import { digestFingerprint } from '../fingerprint.js';
 import { shortDigest } from '../format.js';
+import { dependencyKey } from '../normalize.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
-
-export function dependencyKey(name: string, version: string | undefined): string {
-  return `${name}@${version ?? ''}`;
-}
 
 /**
  * Checksums and signatures (M1591, M1590). These judge from the second sighting on,
@@ -21,7 +19,7 @@ function dependencyFindings(context: RuleContext): Candidate[] {
   for (const dependency of context.event.dependencies ?? []) {
     const key = dependencyKey(dependency.name, dependency.version);
     const expected = context.baseline.dependencies[key];
-    if (!expected || expected === dependency.digest) continue;
+    if (!expected || expected === digestFingerprint(dependency.digest)) continue;
     const label = dependency.version ? `${dependency.name}@${dependency.version}` : dependency.name;
     out.push({
       ruleId: 'integrity.dependency.digest_mismatch',
@@ -31,7 +29,7 @@ function dependencyFindings(context: RuleContext): Candidate[] {
       score: 0.97,
       subject: key,
       summary: `${label} arrived with digest ${shortDigest(dependency.digest)} but earlier runs got ${shortDigest(expected)} for the same version${dependency.source ? ` from ${dependency.source}` : ''}; the download was altered: pin and verify it, and rotate every secret this job could read.`,
-      evidence: { observed: { ...dependency }, expected_digest: expected },
+      evidence: { observed: { ...dependency }, expected_digest_prefix: expected, first_seen_by: 'earlier runs of this pipeline' },
       mitigations: ['M1591', 'D1590'],
     });
   }
@@ -74,7 +72,7 @@ function artifactFindings(context: RuleContext): Candidate[] {
         mitigations: ['M1590'],
       });
     }
-    if (previous && artifact.version && previous.digest !== artifact.digest) {
+    if (previous && artifact.version && previous.digest !== digestFingerprint(artifact.digest)) {
       out.push({
         ruleId: 'integrity.artifact.digest_changed',
         ruleName: 'Same artifact version rebuilt with a different digest',
@@ -83,7 +81,7 @@ function artifactFindings(context: RuleContext): Candidate[] {
         score: 0.85,
         subject: `${key}#digest`,
         summary: `Artifact ${label} was built again with digest ${shortDigest(artifact.digest)}, not the ${shortDigest(previous.digest)} recorded for that version; a released version must not change: compare the two builds' inputs.`,
-        evidence: { observed: { ...artifact }, expected_digest: previous.digest },
+        evidence: { observed: { ...artifact }, expected_digest_prefix: previous.digest },
         mitigations: ['M1590', 'M1591'],
       });
     }

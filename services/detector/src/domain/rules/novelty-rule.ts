@@ -1,17 +1,16 @@
-import type { Egress, Severity } from '@pipewatch/shared';
-import type { SeenSet } from '../baseline.js';
+import type { Severity } from '@pipewatch/shared';
+import { digestFingerprint } from '../fingerprint.js';
+import { egressKey } from '../normalize.js';
+import { describeSeen, topSeen } from '../seen-set.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
 
 /** Ports used by mining pools and common reverse shells: a new host on one of them is worse. */
 export const SUSPICIOUS_PORTS: ReadonlySet<number> = new Set([1337, 3333, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700]);
 
-export function egressKey(egress: Egress): string | undefined {
-  return egress.host ?? egress.ip;
-}
-
 /**
  * Access never seen before on a pipeline with history: an outbound host, a raw IP
- * reached without DNS, a secret, an executable. Each is one finding per subject.
+ * reached without DNS, an unusual port, a secret, an executable. One finding per
+ * subject. Anything seen in any earlier run is known, however rarely it appears.
  */
 export const noveltyRule: Rule = (context) => {
   if (!context.judging) return [];
@@ -20,15 +19,34 @@ export const noveltyRule: Rule = (context) => {
 
 function egressFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
-  const seen = context.baseline.seen.egress;
+  const { egress: seen, ports } = context.baseline.seen;
+  const runs = context.baseline.runs;
   const reported = new Set<string>();
   for (const egress of context.event.access?.egress ?? []) {
     const key = egressKey(egress);
-    if (!key || seen[key] || reported.has(key)) continue;
-    reported.add(key);
+    if (!key || reported.has(key)) continue;
     const where = egress.port === undefined ? key : `${key}:${egress.port}`;
     const badPort = egress.port !== undefined && SUSPICIOUS_PORTS.has(egress.port);
-    const evidence = { observed: { ...egress }, known_hosts: Object.keys(seen).length, baseline: { runs: context.baseline.runs } };
+    const normal = { runs, usual_destinations: topSeen(seen, 10), known_destinations: Object.keys(seen).length };
+    if (seen[key]) {
+      // A known host on a port the pipeline never used, and one miners and shells favour.
+      if (badPort && !ports[String(egress.port)]) {
+        reported.add(key);
+        out.push({
+          ruleId: 'access.egress.unusual_port',
+          ruleName: 'Connection on an unusual port',
+          category: 'access',
+          severity: 'high',
+          score: 0.8,
+          subject: `${key}:${egress.port}`,
+          summary: `Connected to ${where}: the host is known but port ${egress.port} (used by mining pools and reverse shells) never appeared in ${runs} runs; find the process behind it.`,
+          evidence: { observed: { ...egress }, host: describeSeen(seen[key]!), known_ports: Object.keys(ports).sort(), baseline: normal },
+          mitigations: ['D1590'],
+        });
+      }
+      continue;
+    }
+    reported.add(key);
     if (!egress.host && egress.resolved === false) {
       out.push({
         ruleId: 'access.egress.unresolved_ip',
@@ -37,8 +55,8 @@ function egressFindings(context: RuleContext): Candidate[] {
         severity: badPort ? 'critical' : 'high',
         score: badPort ? 0.95 : 0.85,
         subject: key,
-        summary: `Connected to ${where} by bare IP with no DNS lookup first, never seen in ${context.baseline.runs} runs; hard-coded addresses are typical of implants and exfiltration: find the step that made it and treat the job's secrets as exposed.`,
-        evidence,
+        summary: `Connected to ${where} by bare IP with no DNS lookup first, never seen in ${runs} runs; hard-coded addresses are typical of implants and exfiltration: find the step that made it and treat the job's secrets as exposed.`,
+        evidence: { observed: { ...egress }, baseline: normal },
         mitigations: ['D1590'],
       });
       continue;
@@ -51,8 +69,8 @@ function egressFindings(context: RuleContext): Candidate[] {
       severity,
       score: badPort ? 0.85 : 0.6,
       subject: key,
-      summary: `Connected to ${where}, which this pipeline has not contacted in ${context.baseline.runs} runs${badPort ? ' (a port used by mining pools and reverse shells)' : ''}; check which step opened it and whether it could carry secrets out.`,
-      evidence,
+      summary: `Connected to ${where}, which this pipeline has not contacted in ${runs} runs${badPort ? ' (a port used by mining pools and reverse shells)' : ''}; check which step opened it and whether it could carry secrets out.`,
+      evidence: { observed: { ...egress }, baseline: normal },
       mitigations: ['D1590'],
     });
   }
@@ -61,7 +79,7 @@ function egressFindings(context: RuleContext): Candidate[] {
 
 function secretFindings(context: RuleContext): Candidate[] {
   const seen = context.baseline.seen.secrets;
-  const fresh = unique(context.event.access?.secrets ?? []).filter((name) => !seen[name]);
+  const fresh = [...new Set(context.event.access?.secrets ?? [])].filter((name) => !seen[name]);
   return fresh.map((name) => ({
     ruleId: 'access.secret.new',
     ruleName: 'Secret used for the first time',
@@ -70,7 +88,7 @@ function secretFindings(context: RuleContext): Candidate[] {
     score: 0.55,
     subject: name,
     summary: `The job read secret ${name}, which none of its ${context.baseline.runs} earlier runs used; confirm the workflow change that added it was reviewed.`,
-    evidence: { observed: name, known_secrets: Object.keys(seen).sort(), baseline: { runs: context.baseline.runs } },
+    evidence: { observed: name, baseline: { runs: context.baseline.runs, usual_secrets: topSeen(seen, 20) } },
     mitigations: ['D1590', 'M1662'],
   }));
 }
@@ -78,7 +96,6 @@ function secretFindings(context: RuleContext): Candidate[] {
 function processFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
   const seen = context.baseline.seen.processes;
-  const hashes = context.baseline.seen.process_hashes;
   const reported = new Set<string>();
   for (const process of context.event.access?.processes ?? []) {
     if (reported.has(process.exe)) continue;
@@ -93,12 +110,13 @@ function processFindings(context: RuleContext): Candidate[] {
         score: 0.4,
         subject: process.exe,
         summary: `Ran ${process.exe}${process.parent ? ` (from ${process.parent})` : ''}, an executable not seen in ${context.baseline.runs} runs; check that a reviewed change brought it in.`,
-        evidence: { observed: { ...process }, baseline: { runs: context.baseline.runs } },
+        evidence: { observed: { ...process }, baseline: { runs: context.baseline.runs, known_executables: Object.keys(seen).length } },
         mitigations: ['D1590'],
       });
       continue;
     }
-    if (process.sha256 && !hashes[`${process.exe}#${process.sha256}`] && hasAnyHash(hashes, process.exe)) {
+    const hashes = context.baseline.process_hashes[process.exe] ?? [];
+    if (process.sha256 && hashes.length > 0 && !hashes.includes(digestFingerprint(process.sha256))) {
       reported.add(process.exe);
       out.push({
         ruleId: 'access.process.new_hash',
@@ -107,25 +125,11 @@ function processFindings(context: RuleContext): Candidate[] {
         severity: 'medium',
         score: 0.65,
         subject: process.exe,
-        summary: `${process.exe} ran with sha256 ${process.sha256.slice(0, 12)}…, which differs from every build of it seen in ${known.runs} runs; confirm it was updated on purpose (toolchain or image upgrade), not replaced.`,
-        evidence: { observed: { ...process }, first_seen: known.first, known_hashes: knownHashes(hashes, process.exe) },
+        summary: `${process.exe} ran with sha256 ${process.sha256.slice(0, 12)}…, which differs from every build of it seen in ${known[2]} runs; confirm it was updated on purpose (toolchain or image upgrade), not replaced.`,
+        evidence: { observed: { ...process }, ...describeSeen(known), known_hash_prefixes: hashes },
         mitigations: ['D1590', 'M1591'],
       });
     }
   }
   return out;
 }
-
-function hasAnyHash(hashes: SeenSet, exe: string): boolean {
-  return knownHashes(hashes, exe).length > 0;
-}
-
-function knownHashes(hashes: SeenSet, exe: string): string[] {
-  const prefix = `${exe}#`;
-  return Object.keys(hashes).filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length));
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)];
-}
-

@@ -1,11 +1,9 @@
 import type { Severity } from '@pipewatch/shared';
 import { formatIn, formatValue, trim } from '../format.js';
 import { round, scoreFromZ, summarize } from '../robust-stats.js';
-import { seriesOf, specFor } from '../series.js';
+import { RELATIVE_FLOOR, seriesOf, specFor } from '../series.js';
+import type { PipelineBaseline } from '../baseline.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
-
-/** Series move this much relative to their median before the spread counts at all. */
-const RELATIVE_FLOOR = 0.1;
 
 /**
  * Every resource and metric against the pipeline's own robust baseline (median and
@@ -13,19 +11,30 @@ const RELATIVE_FLOOR = 0.1;
  * multiple of normal: both guards together keep tight-but-jittery series quiet.
  */
 export const numericRule: Rule = (context) => {
-  if (!context.judging) return [];
   const out: Candidate[] = [];
+  const { minRuns } = context.settings;
   for (const [key, observed] of seriesOf(context.event)) {
-    const history = context.baseline.numeric[key];
-    if (!history || history.length < context.settings.minRuns) continue;
-    const candidate = judge(key, observed, history, context);
-    if (candidate) out.push(candidate);
+    const own = context.baseline.numeric[key];
+    if (context.judging && own && own.length >= minRuns) {
+      const candidate = judge(key, observed, own, context, undefined);
+      if (candidate) out.push(candidate);
+      continue;
+    }
+    // While learning, a judged sibling of the same repository stands in, more cautiously.
+    const borrowed = context.prior?.numeric[key];
+    if (context.prior && borrowed && borrowed.length >= minRuns) {
+      const candidate = judge(key, observed, borrowed, context, context.prior);
+      if (candidate) out.push(candidate);
+    }
   }
   return out;
 };
 
-function judge(key: string, observed: number, history: number[], context: RuleContext): Candidate | undefined {
-  const { settings } = context;
+/** Spreads added to the threshold when judging against a sibling's baseline. */
+const PRIOR_MARGIN = 2;
+
+function judge(key: string, observed: number, history: number[], context: RuleContext, prior: PipelineBaseline | undefined): Candidate | undefined {
+  const settings = prior ? { ...context.settings, zThreshold: context.settings.zThreshold + PRIOR_MARGIN } : context.settings;
   const spec = specFor(key);
   const stats = summarize(history, RELATIVE_FLOOR, spec.absoluteFloor);
   const z = (observed - stats.median) / stats.spread;
@@ -40,7 +49,7 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
   if (!farEnough) return undefined;
 
   const strong = absZ >= settings.highZ && (direction === 'high' ? ratio >= settings.highRatio : ratio <= 1 / settings.highRatio);
-  const severity: Severity = strong && !isMetric ? 'high' : 'medium';
+  const severity: Severity = strong && !isMetric && !prior ? 'high' : 'medium';
   const band: [number, number] = [
     round(Math.max(0, stats.median - settings.zThreshold * stats.spread), 3),
     round(stats.median + settings.zThreshold * stats.spread, 3),
@@ -61,7 +70,7 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
     subject: key,
     summary:
       `${spec.label} was ${formatValue(observed, spec.unit)}, ${times} ${usual} ` +
-      `(normal ${low}–${high} over the last ${stats.n} runs); ` +
+      `(normal ${low}–${high} over the last ${stats.n} runs${prior ? ` of sibling pipeline ${prior.pipeline_id}, as this one is still learning` : ''}); ` +
       `look at what this run did differently, starting with its slowest or largest steps.`,
     evidence: {
       series: key,
@@ -70,7 +79,7 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
       observed,
       ratio: Number.isFinite(ratio) ? round(ratio, 3) : null,
       robust_z: round(z, 2),
-      baseline: { n: stats.n, median: stats.median, mad: stats.mad, spread: round(stats.spread, 3), band },
+      baseline: { n: stats.n, median: stats.median, mad: stats.mad, spread: round(stats.spread, 3), band, ...(prior ? { borrowed_from: prior.pipeline_id } : {}) },
       ...(lastGood && previous !== undefined
         ? { last_good_run: { run_id: lastGood.run_id, occurred_at: lastGood.occurred_at, value: previous, change: round(observed - previous, 3) } }
         : {}),

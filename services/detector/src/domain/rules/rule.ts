@@ -9,6 +9,8 @@ export interface RuleContext {
   settings: DetectorSettings;
   /** False while the pipeline has fewer than `minRuns` learned runs. */
   judging: boolean;
+  /** A judged sibling (same repository) whose numeric baselines stand in while this one learns. */
+  prior?: PipelineBaseline;
 }
 
 /** What a rule saw; the finding factory adds ids, time and the threat mapping. */

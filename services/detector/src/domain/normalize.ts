@@ -1,0 +1,33 @@
+import type { Egress } from '@pipewatch/shared';
+
+export function egressKey(egress: Egress): string | undefined {
+  return egress.host ?? egress.ip;
+}
+
+export function dependencyKey(name: string, version: string | undefined): string {
+  return `${name}@${version ?? ''}`;
+}
+
+/**
+ * Paths written outside the workspace, reduced to a stable shape: random-looking
+ * segments (temp names, hashes, numbers) become `*`, so `/tmp/tmp.Xa3k9/out` and
+ * `/tmp/tmp.Qw81z/out` are one place, while `/root/.ssh/authorized_keys` stays itself.
+ */
+export function pathShape(path: string): string {
+  const segments = path.split('/').filter((segment) => segment.length > 0).slice(0, 6);
+  return `/${segments.map((segment) => (looksGenerated(segment) ? '*' : segment)).join('/')}`;
+}
+
+function looksGenerated(segment: string): boolean {
+  if (/^\d+$/.test(segment)) return true;
+  if (/^[0-9a-f]{8,}$/i.test(segment)) return true;
+  const digits = (segment.match(/\d/g) ?? []).length;
+  const mixedCase = /[a-z]/.test(segment) && /[A-Z]/.test(segment);
+  return segment.length >= 6 && digits >= 2 && (mixedCase || /[._-]/.test(segment));
+}
+
+const PERMISSION_RANK: Record<string, number> = { none: 0, read: 1, write: 2, admin: 3 };
+
+export function permissionRank(level: string): number {
+  return PERMISSION_RANK[level.toLowerCase()] ?? 1;
+}

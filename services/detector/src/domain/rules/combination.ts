@@ -1,0 +1,29 @@
+import { round } from '../robust-stats.js';
+import type { Candidate } from './rule.js';
+
+/**
+ * Several weak signals in one run (a new host, a CPU spike, a new process) are
+ * how a quiet implant looks. Three or more low/medium findings from at least two
+ * categories, strong enough together, add one high finding naming them all.
+ */
+export function combineWeakSignals(candidates: readonly Candidate[]): Candidate | undefined {
+  const weak = candidates.filter((candidate) => candidate.severity === 'low' || candidate.severity === 'medium');
+  if (weak.length < 3 || weak.length < candidates.length) return undefined;
+  const categories = new Set(weak.map((candidate) => candidate.category));
+  if (categories.size < 2) return undefined;
+  // Independent-evidence combination: the chance that every signal is innocent.
+  const combined = 1 - weak.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
+  if (combined < 0.85) return undefined;
+  const rules = weak.map((candidate) => `${candidate.ruleId} (${candidate.subject})`);
+  return {
+    ruleId: 'context.combined.weak_signals',
+    ruleName: 'Several weak signals in one run',
+    category: 'context',
+    severity: 'high',
+    score: round(combined, 4),
+    subject: 'run',
+    summary: `${weak.length} unusual things happened in this one run (${weak.map((candidate) => candidate.ruleName.toLowerCase()).join('; ')}); together they look like a compromised step rather than drift: review the run end to end.`,
+    evidence: { signals: rules, categories: [...categories].sort(), combined_score: round(combined, 4) },
+    mitigations: ['D1590'],
+  };
+}
