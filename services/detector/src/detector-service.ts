@@ -1,5 +1,6 @@
 import {
   FINDING_SCHEMA,
+  LogBatch,
   PermanentError,
   RunEvent,
   decodeJson,
@@ -11,9 +12,12 @@ import {
   type Subscription,
   type TopicNames,
 } from '@pipewatch/shared';
+import type { z } from 'zod';
 import type { BaselineStore } from './baseline-store/baseline-store-port.js';
 import { detectRun } from './domain/detect-run.js';
+import { detectLogBatch } from './domain/logs/detect-log-batch.js';
 import type { DetectorSettings } from './domain/settings.js';
+import { createRepositoryIndex } from './repository-index.js';
 
 export interface DetectorDeps {
   bus: Bus;
@@ -29,50 +33,75 @@ export interface DetectorCounters {
   judged: number;
   learning: number;
   duplicates: number;
+  logBatches: number;
   findings: number;
 }
 
 /**
- * Consumes run events, judges each against its pipeline's baseline and publishes
- * findings. Order per message: publish findings, then store the baseline, then
- * acknowledge; a crash at any point replays the run into the same finding ids.
+ * Consumes run events and log batches, judges each against its pipeline's
+ * baseline and publishes findings. Order per run: publish findings, then store
+ * the baseline, then acknowledge; a crash at any point replays the run into the
+ * same finding ids.
  */
 export async function startDetector(deps: DetectorDeps): Promise<{ counters: DetectorCounters; close(): Promise<void> }> {
   const clock = deps.clock ?? (() => new Date());
-  const counters: DetectorCounters = { judged: 0, learning: 0, duplicates: 0, findings: 0 };
+  const counters: DetectorCounters = { judged: 0, learning: 0, duplicates: 0, logBatches: 0, findings: 0 };
+  const siblings = createRepositoryIndex(deps.settings);
+  const publish = async (findings: Finding[]): Promise<void> => {
+    if (findings.length === 0) return;
+    await deps.bus.publish(deps.topics.findings, findings.map(toMessage));
+    counters.findings += findings.length;
+  };
 
-  const handle = async (message: IncomingMessage): Promise<void> => {
-    const parsed = RunEvent.safeParse(decodeJson(message));
-    if (!parsed.success) {
-      const paths = describeIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
-      throw new PermanentError('invalid_run_event', `not a valid run event: ${paths.slice(0, 5).join('; ')}`);
-    }
-    const event = parsed.data;
+  const handleRun = async (message: IncomingMessage): Promise<void> => {
+    const event = validate(RunEvent, message, 'invalid_run_event', 'run event');
     const current = await deps.store.get(event.pipeline.id);
+    const siblingId = !current || current.runs < deps.settings.minRuns ? siblings.siblingOf(event.pipeline.repository, event.pipeline.id) : undefined;
+    const prior = siblingId ? await deps.store.get(siblingId) : undefined;
     // Detection mutates the baseline; work on a copy so a failed publish leaves the stored one intact.
     const working = current ? structuredClone(current) : undefined;
-    const detection = detectRun(working, event, deps.settings, clock().toISOString());
+    const detection = detectRun(working, event, deps.settings, clock().toISOString(), prior ? { prior } : {});
     if (detection.status === 'duplicate') {
       counters.duplicates++;
       return;
     }
-    if (detection.findings.length > 0) {
-      await deps.bus.publish(deps.topics.findings, detection.findings.map((finding) => toMessage(finding)));
-    }
+    await publish(detection.findings);
     await deps.store.put(detection.baseline);
+    siblings.note(detection.baseline);
     counters[detection.status === 'judged' ? 'judged' : 'learning']++;
-    counters.findings += detection.findings.length;
   };
 
-  const subscription: Subscription = await deps.bus.subscribe({
-    topic: deps.topics.runs,
-    group: deps.group ?? 'pipewatch-detector',
+  const handleLogs = async (message: IncomingMessage): Promise<void> => {
+    const batch = validate(LogBatch, message, 'invalid_log_batch', 'log batch');
+    const baseline = await deps.store.get(batch.pipeline.id);
+    await publish(detectLogBatch(baseline, batch, clock().toISOString()));
+    counters.logBatches++;
+  };
+
+  const common = { deadLetterTopic: deps.topics.deadLetter, ...(deps.store.restore ? { onAssign: (partitions: number[]) => deps.store.restore!(partitions) } : {}) };
+  const runs: Subscription = await deps.bus.subscribe({ topic: deps.topics.runs, group: deps.group ?? 'pipewatch-detector', handler: handleRun, ...common });
+  // Logs have their own group: their partitions are keyed like runs, but need no baseline restore of their own.
+  const logs: Subscription = await deps.bus.subscribe({
+    topic: deps.topics.logs,
+    group: `${deps.group ?? 'pipewatch-detector'}-logs`,
+    handler: handleLogs,
     deadLetterTopic: deps.topics.deadLetter,
-    handler: handle,
-    ...(deps.store.restore ? { onAssign: (partitions: number[]) => deps.store.restore!(partitions) } : {}),
   });
-  deps.logger.info('detector consuming', { topic: deps.topics.runs, min_runs: deps.settings.minRuns });
-  return { counters, close: () => subscription.close() };
+  deps.logger.info('detector consuming', { topics: [deps.topics.runs, deps.topics.logs], min_runs: deps.settings.minRuns });
+  return {
+    counters,
+    async close() {
+      await logs.close();
+      await runs.close();
+    },
+  };
+}
+
+function validate<T>(schema: z.ZodType<T>, message: IncomingMessage, code: string, what: string): T {
+  const parsed = schema.safeParse(decodeJson(message));
+  if (parsed.success) return parsed.data;
+  const paths = describeIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
+  throw new PermanentError(code, `not a valid ${what}: ${paths.slice(0, 5).join('; ')}`);
 }
 
 function toMessage(finding: Finding): { key: string; value: string; headers: Record<string, string> } {

