@@ -14,10 +14,8 @@ import {
 } from '@pipewatch/shared';
 import type { z } from 'zod';
 import type { BaselineStore } from './baseline-store/baseline-store-port.js';
-import { detectRun } from './domain/detect-run.js';
-import { detectLogBatch } from './domain/logs/detect-log-batch.js';
+import { createDetectionEngine } from './detection-engine.js';
 import type { DetectorSettings } from './domain/settings.js';
-import { createRepositoryIndex } from './repository-index.js';
 
 export interface DetectorDeps {
   bus: Bus;
@@ -46,7 +44,7 @@ export interface DetectorCounters {
 export async function startDetector(deps: DetectorDeps): Promise<{ counters: DetectorCounters; close(): Promise<void> }> {
   const clock = deps.clock ?? (() => new Date());
   const counters: DetectorCounters = { judged: 0, learning: 0, duplicates: 0, logBatches: 0, findings: 0 };
-  const siblings = createRepositoryIndex(deps.settings);
+  const engine = createDetectionEngine(deps.store, deps.settings);
   const publish = async (findings: Finding[]): Promise<void> => {
     if (findings.length === 0) return;
     await deps.bus.publish(deps.topics.findings, findings.map(toMessage));
@@ -55,26 +53,19 @@ export async function startDetector(deps: DetectorDeps): Promise<{ counters: Det
 
   const handleRun = async (message: IncomingMessage): Promise<void> => {
     const event = validate(RunEvent, message, 'invalid_run_event', 'run event');
-    const current = await deps.store.get(event.pipeline.id);
-    const siblingId = !current || current.runs < deps.settings.minRuns ? siblings.siblingOf(event.pipeline.repository, event.pipeline.id) : undefined;
-    const prior = siblingId ? await deps.store.get(siblingId) : undefined;
-    // Detection mutates the baseline; work on a copy so a failed publish leaves the stored one intact.
-    const working = current ? structuredClone(current) : undefined;
-    const detection = detectRun(working, event, deps.settings, clock().toISOString(), prior ? { prior } : {});
+    const { detection, save } = await engine.judgeRun(event, clock().toISOString());
     if (detection.status === 'duplicate') {
       counters.duplicates++;
       return;
     }
     await publish(detection.findings);
-    await deps.store.put(detection.baseline);
-    siblings.note(detection.baseline);
+    await save();
     counters[detection.status === 'judged' ? 'judged' : 'learning']++;
   };
 
   const handleLogs = async (message: IncomingMessage): Promise<void> => {
     const batch = validate(LogBatch, message, 'invalid_log_batch', 'log batch');
-    const baseline = await deps.store.get(batch.pipeline.id);
-    await publish(detectLogBatch(baseline, batch, clock().toISOString()));
+    await publish(await engine.judgeLogs(batch, clock().toISOString()));
     counters.logBatches++;
   };
 

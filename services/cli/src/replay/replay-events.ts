@@ -1,5 +1,5 @@
-import { RunEvent, describeIssues } from '@pipewatch/shared';
-import { createInMemoryBaselineStore, detectRun, type DetectorSettings } from '@pipewatch/detector';
+import { LOG_SCHEMA, LogBatch, RunEvent, describeIssues, type Finding } from '@pipewatch/shared';
+import { createDetectionEngine, createInMemoryBaselineStore, type DetectorSettings } from '@pipewatch/detector';
 
 export interface ReplayOptions {
   settings: DetectorSettings;
@@ -16,12 +16,15 @@ export interface ReplaySummary {
 
 /**
  * The detector over a recorded stream, in-process and deterministic: each
- * finding's time is its event's `occurred_at`, never the wall clock.
+ * finding's time is its input's `occurred_at` (for a log batch, the time of the
+ * run event before it), never the wall clock. Run events and log batches may be
+ * interleaved.
  */
 export async function replayEvents(lines: AsyncIterable<string>, options: ReplayOptions): Promise<ReplaySummary> {
-  const store = createInMemoryBaselineStore();
+  const engine = createDetectionEngine(createInMemoryBaselineStore(), options.settings);
   const summary: ReplaySummary = { events: 0, invalid: 0, findings: 0 };
   let lineNumber = 0;
+  let clock = '1970-01-01T00:00:00.000Z';
   for await (const line of lines) {
     lineNumber++;
     if (line.trim() === '') continue;
@@ -33,23 +36,31 @@ export async function replayEvents(lines: AsyncIterable<string>, options: Replay
       options.warn(`line ${lineNumber}: invalid JSON (${(error as Error).message})`);
       continue;
     }
-    const parsed = RunEvent.safeParse(json);
+    const isLog = (json as { schema?: unknown } | null)?.schema === LOG_SCHEMA;
+    const parsed = isLog ? LogBatch.safeParse(json) : RunEvent.safeParse(json);
     if (!parsed.success) {
       summary.invalid++;
       const issues = describeIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`);
-      options.warn(`line ${lineNumber}: not a run event (${issues.slice(0, 3).join('; ')})`);
+      options.warn(`line ${lineNumber}: not a ${isLog ? 'log batch' : 'run event'} (${issues.slice(0, 3).join('; ')})`);
       continue;
     }
-    const event = parsed.data;
     summary.events++;
-    const detection = detectRun(await store.get(event.pipeline.id), event, options.settings, event.occurred_at);
-    await store.put(detection.baseline);
-    summary.findings += detection.findings.length;
-    if (options.scores) {
-      const score = detection.findings.reduce((max, finding) => Math.max(max, finding.score), 0);
-      options.write(JSON.stringify({ event_id: event.event_id, score, rules: detection.findings.map((finding) => finding.rule.id) }));
+    let findings: Finding[];
+    if (isLog) {
+      findings = await engine.judgeLogs(parsed.data as LogBatch, clock);
     } else {
-      for (const finding of detection.findings) options.write(JSON.stringify(finding));
+      const event = parsed.data as RunEvent;
+      clock = event.occurred_at;
+      const judged = await engine.judgeRun(event, event.occurred_at);
+      await judged.save();
+      findings = judged.detection.findings;
+    }
+    summary.findings += findings.length;
+    if (options.scores) {
+      const score = findings.reduce((max, finding) => Math.max(max, finding.score), 0);
+      options.write(JSON.stringify({ event_id: (parsed.data as { event_id: string }).event_id, score, rules: findings.map((finding) => finding.rule.id) }));
+    } else {
+      for (const finding of findings) options.write(JSON.stringify(finding));
     }
   }
   return summary;

@@ -1,11 +1,12 @@
 import { FINDING_SCHEMA, type Finding, type RunEvent, type Threat } from '@pipewatch/shared';
+import type { LastGoodRun } from './baseline.js';
 import { findingId } from './finding-id.js';
 import type { Candidate } from './rules/rule.js';
 
 const T0159: Threat['technique'] = { id: 'T0159', name: 'Malicious artifact execution' };
 
 /** Turns what a rule saw into a contract finding about one run. */
-export function buildFinding(candidate: Candidate, event: RunEvent, detectedAt: string): Finding {
+export function buildFinding(candidate: Candidate, event: RunEvent, detectedAt: string, lastGood?: LastGoodRun | null): Finding {
   const { run } = event;
   return {
     schema: FINDING_SCHEMA,
@@ -29,7 +30,10 @@ export function buildFinding(candidate: Candidate, event: RunEvent, detectedAt: 
     }) as Finding['run'],
     event_ids: [event.event_id],
     summary: candidate.summary,
-    evidence: candidate.evidence,
+    // Every finding points at the last run that was normal, the first place to diff against.
+    evidence: lastGood && !('last_good_run' in candidate.evidence)
+      ? { ...candidate.evidence, last_good_run: { run_id: lastGood.run_id, occurred_at: lastGood.occurred_at } }
+      : candidate.evidence,
     threat: { framework: 'OSC&R', technique: T0159, mitigations: candidate.mitigations },
     subject: candidate.subject,
   };

@@ -49,7 +49,7 @@ export function detectRun(
   const candidates = RULES.flatMap((rule) => rule(context));
   const combined = combineWeakSignals(candidates);
   if (combined) candidates.push(combined);
-  const findings = candidates.map((candidate) => buildFinding(candidate, event, detectedAt));
+  const findings = candidates.map((candidate) => buildFinding(candidate, event, detectedAt, baseline.last_good));
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || compare(a.rule.id, b.rule.id) || compare(a.subject ?? '', b.subject ?? ''));
 
   const poisoned = findings.some((finding) => severityRank(finding.severity) >= severityRank('high'));
