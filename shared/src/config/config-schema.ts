@@ -40,6 +40,20 @@ export const ConfigSchema = z.object({
   KIBANA_URL: httpUrl.optional(),
   PIPEWATCH_ES_INDEX_PREFIX: z.string().regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, dash, underscore').default('pipewatch-findings'),
   PIPEWATCH_SLACK_WEBHOOK_URL: httpUrl.optional(),
+  // CI webhooks (collector).
+  PIPEWATCH_GITHUB_WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  PIPEWATCH_GITLAB_WEBHOOK_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  PIPEWATCH_MAX_LOG_LINES: positiveInt.default(10_000),
+  /** Comma-separated names of environment variables / CI secrets whose values are redacted wherever they appear. */
+  PIPEWATCH_SECRET_NAMES: commaList.optional(),
+  // Alert delivery (alerter).
+  PIPEWATCH_ROUTES_FILE: z.string().min(1).optional(),
+  PIPEWATCH_KIBANA_BASE_URL: httpUrl.optional(),
+  PIPEWATCH_CONSOLE_BASE_URL: httpUrl.optional(),
+  PIPEWATCH_GROUP_WINDOW_MS: z.coerce.number().int().min(0).max(600_000).default(2_000),
+  PIPEWATCH_ALLOW_PRIVATE_DESTINATIONS: z
+    .enum(['true', 'false', 'loopback'])
+    .default('false'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -51,4 +65,6 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'PIPEWATCH_SLACK_WEBHOOK_URL',
   'ELASTICSEARCH_API_KEY',
   'ELASTICSEARCH_PASSWORD',
+  'PIPEWATCH_GITHUB_WEBHOOK_SECRET',
+  'PIPEWATCH_GITLAB_WEBHOOK_TOKEN',
 ]);

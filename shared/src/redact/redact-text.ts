@@ -1,4 +1,4 @@
-import { SECRET_ASSIGNMENT, SECRET_PATTERNS } from './secret-patterns.js';
+import { SECRET_ASSIGNMENT, SECRET_FLAG, SECRET_PATTERNS } from './secret-patterns.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -45,10 +45,28 @@ export function looksRandom(value: string): boolean {
   return shannonEntropy(value) >= 3 && classes >= 2;
 }
 
+/** Known values this short are only removed verbatim: their encodings would match by chance. */
+const MIN_ENCODED_VALUE_LENGTH = 8;
+
+/**
+ * The forms a known secret takes when a script tries to slip it past exact-match
+ * masking: base64 (standard and URL-safe, padding dropped) and percent-encoding.
+ */
+function knownValueForms(value: string): string[] {
+  const forms = new Set([value]);
+  if (value.length >= MIN_ENCODED_VALUE_LENGTH) {
+    const bytes = Buffer.from(value, 'utf8');
+    forms.add(bytes.toString('base64').replace(/=+$/, ''));
+    forms.add(bytes.toString('base64url'));
+    forms.add(encodeURIComponent(value));
+  }
+  return [...forms];
+}
+
 /**
  * Replaces every credential-shaped substring with [REDACTED]. `knownValues` are
  * values of secrets the caller knows by name (e.g. from the CI's secret list);
- * they are removed wherever they appear.
+ * they are removed wherever they appear, also base64- or percent-encoded.
  */
 export function redactText(input: string, knownValues: readonly string[] = []): Redaction {
   const counts: Record<string, number> = {};
@@ -56,8 +74,9 @@ export function redactText(input: string, knownValues: readonly string[] = []): 
     counts[kind] = (counts[kind] ?? 0) + 1;
   };
   let text = input;
-  for (const value of knownValues) {
-    if (value.length < 4) continue;
+  // Longest first, so a secret that contains another is removed whole.
+  const forms = knownValues.filter((value) => value.length >= 4).flatMap(knownValueForms).sort((a, b) => b.length - a.length);
+  for (const value of forms) {
     const parts = text.split(value);
     if (parts.length > 1) {
       for (let i = 1; i < parts.length; i++) bump('known_value');
@@ -65,20 +84,27 @@ export function redactText(input: string, knownValues: readonly string[] = []): 
     }
   }
   for (const { kind, pattern, group } of SECRET_PATTERNS) {
-    text = text.replace(pattern, (_match: string, ...groups: unknown[]) => {
-      bump(kind);
-      if (group === undefined) return REDACTED;
+    text = text.replace(pattern, (match: string, ...groups: unknown[]) => {
+      if (group === undefined) {
+        bump(kind);
+        return REDACTED;
+      }
       // Grouped patterns capture the whole match in order: rebuild it with one group masked.
       const captures = groups.slice(0, groups.findIndex((arg) => typeof arg === 'number')) as (string | undefined)[];
+      // Already masked by an earlier pattern (a token inside URL credentials): one secret, counted once.
+      if (captures[group - 1] === REDACTED) return match;
+      bump(kind);
       return captures.map((part, index) => (index + 1 === group ? REDACTED : (part ?? ''))).join('');
     });
   }
-  text = text.replace(SECRET_ASSIGNMENT, (match: string, prefix: string, value: string) => {
-    // A value an earlier pattern already masked (e.g. URL credentials) keeps its tail.
-    if (value.startsWith(REDACTED) || !looksRandom(value)) return match;
-    bump('assignment');
-    return `${prefix}${REDACTED}`;
-  });
+  for (const rule of [SECRET_ASSIGNMENT, SECRET_FLAG]) {
+    text = text.replace(rule, (match: string, prefix: string, value: string) => {
+      // A value an earlier pattern already masked (e.g. URL credentials) keeps its tail.
+      if (value.startsWith(REDACTED) || !looksRandom(value)) return match;
+      bump('assignment');
+      return `${prefix}${REDACTED}`;
+    });
+  }
   return { text, counts };
 }
 

@@ -6,28 +6,48 @@ export interface SecretPattern {
   group?: number;
 }
 
+/** The first line of a PEM / OpenSSH / PGP private key block. */
+export const PRIVATE_KEY_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+/** Its last line. */
+export const PRIVATE_KEY_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
+
 /**
  * Shapes of credentials that leak into CI logs and payloads. Prefixes are the
  * vendors' documented token formats; the generic assignment rule is last and only
  * fires on values long and random enough to be credentials, not on `password=false`.
  */
 export const SECRET_PATTERNS: readonly SecretPattern[] = [
-  { kind: 'private_key', pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
+  // Without an END on the same line the block runs to the end of the text: failing closed.
+  {
+    kind: 'private_key',
+    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  },
   { kind: 'github_token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
+  { kind: 'gitlab_token', pattern: /\bgl(?:pat|dt|rt|ptt|cbt|imt|oas|ft|soat|agent)-[A-Za-z0-9_-]{20,255}/g },
   { kind: 'aws_access_key_id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
   {
+    // `AWS_SECRET_ACCESS_KEY=…`, `aws configure set aws_secret_access_key …`, `"SecretAccessKey": "…"` (STS output).
     kind: 'aws_secret_access_key',
-    pattern: /(aws_?secret_?access_?key["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+    pattern: /(secret_?access_?key["']?\s*[:=\s]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     group: 2,
   },
-  { kind: 'slack_token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,250}\b/g },
+  {
+    kind: 'aws_session_token',
+    pattern: /(session_?token["']?\s*[:=\s]\s*["']?)([A-Za-z0-9/+=]{100,})/gi,
+    group: 2,
+  },
+  { kind: 'slack_token', pattern: /\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{10,250}\b/g },
   { kind: 'slack_webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g },
   { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { kind: 'npm_token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: 'bearer', pattern: /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g, group: 2 },
+  { kind: 'basic_auth', pattern: /(\bBasic\s+)([A-Za-z0-9+/]{16,}={0,2})(?![A-Za-z0-9+/=])/g, group: 2 },
   { kind: 'url_credentials', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]{3,})(@)/gi, group: 2 },
 ];
 
 /** `name=value` / `"name": "value"` where the name says secret; judged by entropy afterwards. */
 export const SECRET_ASSIGNMENT =
   /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|access_?key|auth)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi;
+
+/** `--password VALUE` style flags, where the value follows a space (and is not the next flag); judged by entropy too. */
+export const SECRET_FLAG = /((?:^|\s)--?[a-z-]*(?:password|passwd|token|secret|api-?key)\s+["']?)([^\s"',;-][^\s"',;]{7,})/gi;

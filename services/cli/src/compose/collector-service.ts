@@ -6,8 +6,16 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** The collector over any bus: used alone in distributed mode and inside the embedded default. */
-export async function startCollectorOn(bus: Bus, config: Config, logger: Logger): Promise<RunningService> {
+/**
+ * The collector over any bus: used alone in distributed mode and inside the embedded default.
+ * `env` is where the values of the secrets named by PIPEWATCH_SECRET_NAMES are looked up.
+ */
+export async function startCollectorOn(
+  bus: Bus,
+  config: Config,
+  logger: Logger,
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningService> {
   const tokens = config.PIPEWATCH_INGEST_TOKENS ?? [];
   const app = buildCollectorApp({
     bus,
@@ -16,6 +24,10 @@ export async function startCollectorOn(bus: Bus, config: Config, logger: Logger)
     tokens,
     maxBodyBytes: config.PIPEWATCH_MAX_BODY_BYTES,
     dedupe: createEventDedupe(config.PIPEWATCH_DEDUPE_CAPACITY),
+    ...(config.PIPEWATCH_GITHUB_WEBHOOK_SECRET ? { github: { secret: config.PIPEWATCH_GITHUB_WEBHOOK_SECRET } } : {}),
+    ...(config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN ? { gitlab: { token: config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN } } : {}),
+    knownSecretValues: knownSecretValues(config.PIPEWATCH_SECRET_NAMES ?? [], env, logger),
+    maxLogLines: config.PIPEWATCH_MAX_LOG_LINES,
   });
   const server = await listenCollector(app, {
     port: config.PORT,
@@ -23,5 +35,23 @@ export async function startCollectorOn(bus: Bus, config: Config, logger: Logger)
     tokens,
     logger,
   });
+  logger.info('collector webhooks', {
+    github: config.PIPEWATCH_GITHUB_WEBHOOK_SECRET ? 'on' : 'off',
+    gitlab: config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN ? 'on' : 'off',
+    jenkins: 'on',
+  });
   return { address: server.address, stop: () => server.close() };
+}
+
+/** The values of the named variables; names without a value are reported by name, never a value logged. */
+function knownSecretValues(names: readonly string[], env: Record<string, string | undefined>, logger: Logger): string[] {
+  const values: string[] = [];
+  const unset: string[] = [];
+  for (const name of names) {
+    const value = env[name];
+    if (value && value.length > 0) values.push(value);
+    else unset.push(name);
+  }
+  if (unset.length > 0) logger.warn('PIPEWATCH_SECRET_NAMES lists variables that are not set; their values cannot be redacted', { names: unset });
+  return values;
 }

@@ -6,6 +6,8 @@ export interface BearerAuth {
   /** False when no tokens are configured: every request is let through. */
   readonly enabled: boolean;
   check(authorization: string | undefined): BearerVerdict;
+  /** The same check on a token taken from elsewhere (e.g. the password of Basic auth). */
+  checkToken(presented: string | undefined): BearerVerdict;
 }
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
@@ -17,24 +19,39 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8
  */
 export function createBearerAuth(tokens: readonly string[]): BearerAuth {
   const digests = tokens.filter((token) => token.length > 0).map(sha256);
+  const checkToken = (presented: string | undefined): BearerVerdict => {
+    if (digests.length === 0) return 'ok';
+    if (presented === undefined) return 'missing';
+    const digest = sha256(presented);
+    let matched = false;
+    for (const expected of digests) {
+      matched = timingSafeEqual(digest, expected) || matched;
+    }
+    return matched ? 'ok' : 'invalid';
+  };
   return {
     enabled: digests.length > 0,
-    check(authorization) {
-      if (digests.length === 0) return 'ok';
-      const presented = bearerToken(authorization);
-      if (presented === undefined) return 'missing';
-      const digest = sha256(presented);
-      let matched = false;
-      for (const expected of digests) {
-        matched = timingSafeEqual(digest, expected) || matched;
-      }
-      return matched ? 'ok' : 'invalid';
-    },
+    check: (authorization) => checkToken(bearerToken(authorization)),
+    checkToken,
   };
 }
 
-function bearerToken(authorization: string | undefined): string | undefined {
+export function bearerToken(authorization: string | undefined): string | undefined {
   const match = /^Bearer(?:[ \t]+(.*))?$/i.exec(authorization ?? '');
   const token = match?.[1]?.trim();
   return token ? token : undefined;
+}
+
+/**
+ * The password of `Authorization: Basic base64(user:password)`. Jenkins'
+ * Notification plugin can send no other header: it turns the user-info of the
+ * endpoint URL (`https://pipewatch:<token>@host/...`) into Basic auth.
+ */
+export function basicPassword(authorization: string | undefined): string | undefined {
+  const match = /^Basic[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i.exec(authorization ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const password = colon === -1 ? decoded : decoded.slice(colon + 1);
+  return password.length > 0 ? password : undefined;
 }

@@ -1,9 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import type { BearerAuth } from '../auth/bearer-auth.js';
+import { basicPassword, bearerToken, type BearerAuth } from '../auth/bearer-auth.js';
 import { sendError } from './error-body.js';
 
 /** Probes must answer without credentials: orchestrators do not carry ingest tokens. */
 const OPEN_ROUTES = new Set(['/healthz', '/readyz']);
+
+/**
+ * CI webhooks that prove themselves with their own shared secret (GitHub's HMAC
+ * signature, GitLab's token header): GitHub and GitLab cannot send a bearer token,
+ * and each route refuses anything its own check does not pass.
+ */
+export const SELF_AUTHENTICATED_ROUTES = new Set(['/webhooks/github', '/webhooks/gitlab']);
+
+/** Routes whose senders can only carry the token as Basic auth (Jenkins' Notification plugin). */
+export const BASIC_AUTH_ROUTES = new Set(['/webhooks/jenkins']);
 
 /**
  * Runs on every request (unknown paths too) before the body is read, so an
@@ -14,7 +24,11 @@ export function registerAuthHook(app: FastifyInstance, auth: BearerAuth): void {
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.url;
     if (route !== undefined && OPEN_ROUTES.has(route) && (request.method === 'GET' || request.method === 'HEAD')) return;
-    const verdict = auth.check(request.headers.authorization);
+    if (route !== undefined && SELF_AUTHENTICATED_ROUTES.has(route) && request.method === 'POST') return;
+    const authorization = request.headers.authorization;
+    const presented =
+      route !== undefined && BASIC_AUTH_ROUTES.has(route) ? (bearerToken(authorization) ?? basicPassword(authorization)) : bearerToken(authorization);
+    const verdict = auth.checkToken(presented);
     if (verdict === 'missing') {
       reply.header('www-authenticate', 'Bearer');
       return sendError(reply, 401, 'missing_token', 'this route needs an Authorization: Bearer <token> header');

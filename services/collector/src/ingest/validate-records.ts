@@ -1,6 +1,7 @@
 import { RunEvent, describeIssues } from '@pipewatch/shared';
 import type { BodyRecord } from './split-body.js';
 import type { LineError } from './line-error.js';
+import { claimedEventId } from './claimed-event-id.js';
 
 /** A schema-valid event and the body line it came from. */
 export interface ValidEvent {
@@ -29,11 +30,4 @@ export function validateRecords(records: readonly BodyRecord[]): { valid: ValidE
     });
   }
   return { valid, errors };
-}
-
-/** The id a refused event says it has, so the caller can match the error to their record. */
-function claimedEventId(value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const id = (value as Record<string, unknown>)['event_id'];
-  return typeof id === 'string' && id.length > 0 ? id.slice(0, 200) : undefined;
 }

@@ -9,13 +9,23 @@ export interface Collected {
 }
 
 /** Subscribes a fresh consumer group to `topics.runs` and keeps every message it reads. */
-export async function collectRuns(bus: Bus, topics: TopicNames): Promise<Collected> {
+export function collectRuns(bus: Bus, topics: TopicNames): Promise<Collected> {
+  return collectTopic(bus, topics.runs, topics.deadLetter);
+}
+
+/** Subscribes a fresh consumer group to `topics.logs`. */
+export function collectLogs(bus: Bus, topics: TopicNames): Promise<Collected> {
+  return collectTopic(bus, topics.logs, topics.deadLetter);
+}
+
+/** Keeps every message a fresh consumer group reads from `topic`; messages are identified by their `event_id`. */
+export async function collectTopic(bus: Bus, topic: string, deadLetterTopic: string): Promise<Collected> {
   const messages: IncomingMessage[] = [];
   const listeners = new Set<() => void>();
   const subscription: Subscription = await bus.subscribe({
-    topic: topics.runs,
+    topic,
     group: `test-reader-${Math.random().toString(36).slice(2)}`,
-    deadLetterTopic: topics.deadLetter,
+    deadLetterTopic,
     handler: async (message) => {
       messages.push(message);
       for (const listener of listeners) listener();

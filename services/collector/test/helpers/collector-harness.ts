@@ -8,6 +8,10 @@ export interface HarnessOptions {
   maxBodyBytes?: number;
   bus?: InMemoryBusOptions;
   logger?: Logger;
+  github?: { secret: string };
+  gitlab?: { token: string };
+  knownSecretValues?: string[];
+  maxLogLines?: number;
 }
 
 export interface Harness {
@@ -30,6 +34,10 @@ export async function startCollector(options: HarnessOptions = {}): Promise<Harn
     ...(options.tokens ? { tokens: options.tokens } : {}),
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     dedupe: createEventDedupe(1000),
+    ...(options.github ? { github: options.github } : {}),
+    ...(options.gitlab ? { gitlab: options.gitlab } : {}),
+    ...(options.knownSecretValues ? { knownSecretValues: options.knownSecretValues } : {}),
+    ...(options.maxLogLines ? { maxLogLines: options.maxLogLines } : {}),
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -1,0 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The real GitLab hook payloads beside the repository (/work/shared/data/webhooks/gitlab). */
+export const GITLAB_FIXTURES = fileURLToPath(new URL('../../../../../shared/data/webhooks/gitlab/', import.meta.url));
+
+export function gitlabFixture(name: 'build' | 'job' | 'pipeline'): Record<string, unknown> {
+  return JSON.parse(readFileSync(`${GITLAB_FIXTURES}go-gitlab_${name}.json`, 'utf8')) as Record<string, unknown>;
+}
