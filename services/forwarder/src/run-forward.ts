@@ -1,0 +1,239 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { describeIssues, RunEvent } from '@pipewatch/shared';
+import { buildRunEvent, type RunOutcome } from './build-run-event.js';
+import type { DeliveryStats } from './delivery.js';
+import type { CiMetadata } from './detect-ci-metadata.js';
+import { exitCodeOf, exitCodeOfSpawnError } from './exit-code.js';
+import type { ForwarderSettings } from './forwarder-settings.js';
+import { createLineSplitter, type LineSplitter } from './line-splitter.js';
+import { passThrough } from './pass-through.js';
+import { createExeHasher, type ExeHasher } from './proc/exe-hasher.js';
+import { createProcReader, type ProcReader } from './proc/proc-reader.js';
+import { createSampler, type Observation } from './sampler.js';
+import { createShipping, type Shipping } from './shipping.js';
+import { spawnCommand } from './spawn-command.js';
+import { createStatusLine, type StatusLine, type StatusStream } from './status-line.js';
+
+export interface ForwardRequest {
+  /** The command and its arguments; empty: forward standard input instead. */
+  command: readonly string[];
+  /** Undefined: run the command with pass-through only (bad config must not break the job). */
+  settings?: ForwarderSettings;
+  /** Undefined: no CI detected and no flags; nothing is shipped. */
+  metadata?: CiMetadata;
+}
+
+export interface ForwardIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  /** The command's stdin: the forwarder's own (default) or none. */
+  childStdin?: 'inherit' | 'ignore';
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Where the status line goes; drawn only when it is a TTY. */
+  status?: StatusStream;
+  /** One human sentence for the job log; called only when something went wrong. */
+  notice(message: string): void;
+  /** Lets the composition root pass SIGINT/SIGTERM on to the command; returns an unsubscribe. */
+  onSignal?: (forward: (signal: NodeJS.Signals) => void) => () => void;
+  proc?: ProcReader;
+  now?: () => Date;
+}
+
+export interface ForwardResult {
+  exitCode: number;
+  signal?: NodeJS.Signals;
+  event?: RunEvent;
+  observation?: Observation;
+  delivery?: DeliveryStats;
+}
+
+/** After the command exits, how long to wait for a background process still holding its stdout. */
+const CLOSE_GRACE_MS = 2000;
+/** Hashing a large binary must not hold the job for long. */
+const HASH_WAIT_MS = 5000;
+
+/**
+ * `pipewatch forward`: runs the command (or reads stdin), passes its output through
+ * unchanged, ships it, samples the process tree, posts the run event, and answers the
+ * command's exit code. Nothing the forwarder itself meets changes that code.
+ */
+export async function runForward(request: ForwardRequest, io: ForwardIo): Promise<ForwardResult> {
+  const now = io.now ?? (() => new Date());
+  const shipping = startShipping(request, io, now);
+  const status = createStatusLine(io.status);
+  const statusTimer = shipping ? setInterval(() => status.update(shipping.stats()), 250).unref() : undefined;
+  const lines = (stream: 'stdout' | 'stderr'): LineSplitter => shipping?.lines(stream) ?? createLineSplitter(() => undefined);
+  try {
+    if (request.command.length === 0) {
+      await forwardStream(io.stdin, io.stdout, lines('stdout'), status);
+      await shipping?.finish();
+      return { exitCode: 0, ...(shipping ? { delivery: shipping.stats() } : {}) };
+    }
+    const result = await runCommand(request, io, shipping, status, lines, now);
+    await shipping?.finish();
+    return { ...result, ...(shipping ? { delivery: shipping.stats() } : {}) };
+  } finally {
+    if (statusTimer) clearInterval(statusTimer);
+    status.close();
+    if (shipping) reportTrouble(shipping, io.notice);
+  }
+}
+
+function startShipping(request: ForwardRequest, io: ForwardIo, now: () => Date): Shipping | undefined {
+  if (!request.settings) return undefined;
+  if (!request.metadata) {
+    io.notice('no CI detected (GitHub Actions, GitLab CI, Jenkins) and not both --pipeline and --run given: running without shipping');
+    return undefined;
+  }
+  try {
+    return createShipping(request.settings, request.metadata, now);
+  } catch (error) {
+    io.notice(`cannot ship (${error instanceof Error ? error.message : String(error)}): running without shipping`);
+    return undefined;
+  }
+}
+
+async function forwardStream(source: Readable, target: Writable, splitter: LineSplitter, status: StatusLine): Promise<void> {
+  await passThrough(source, target, (chunk) => {
+    status.afterOutput(chunk);
+    splitter.write(chunk);
+  }, () => status.beforeOutput());
+  splitter.end();
+}
+
+async function runCommand(
+  request: ForwardRequest,
+  io: ForwardIo,
+  shipping: Shipping | undefined,
+  status: StatusLine,
+  lines: (stream: 'stdout' | 'stderr') => LineSplitter,
+  now: () => Date,
+): Promise<Omit<ForwardResult, 'delivery'>> {
+  const command = request.command as [string, ...string[]];
+  const proc = io.proc ?? createProcReader();
+  const pageSize = await proc.pageSize();
+  const reapedBefore = await reapedChildTicks(proc);
+  const startedAt = now();
+  const started = await spawnCommand(command, { env: commandEnv(io.env), stdin: io.childStdin ?? 'inherit', ...(io.cwd ? { cwd: io.cwd } : {}) });
+  if (!started.ok) {
+    io.notice(`cannot run ${command[0]}: ${started.error.code ?? started.error.message}`);
+    return { exitCode: exitCodeOfSpawnError(started.error) };
+  }
+  const { child, exited } = started;
+  const hasher = createExeHasher();
+  const sampler = createSampler({
+    reader: proc,
+    hasher,
+    rootPid: child.pid!,
+    intervalMs: request.settings?.sampleIntervalMs ?? 250,
+    ignoreLoopback: request.settings?.ignoreLoopback ?? false,
+    pageSize,
+  });
+  sampler.start();
+  let cancelled = false;
+  const unsubscribe = io.onSignal?.((signal) => {
+    cancelled = true;
+    child.kill(signal);
+  });
+  const output = Promise.all([
+    forwardStream(child.stdout!, io.stdout, lines('stdout'), status),
+    forwardStream(child.stderr!, io.stderr, lines('stderr'), status),
+  ]);
+  const [code, signal] = await exited;
+  unsubscribe?.();
+  const finishedAt = now();
+  const observation = await sampler.stop();
+  await settleOutput(child, output);
+  const exitCode = exitCodeOf(code, signal);
+  const outcome: RunOutcome = { exitCode, ...(signal ? { signal } : {}), cancelled, startedAt, finishedAt, cpuTicks: observation.cpuTicks, command: command[0] };
+  const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore }, io.notice) : undefined;
+  return { exitCode, ...(signal ? { signal } : {}), ...(event ? { event } : {}), observation };
+}
+
+/** The command's environment: the forwarder's, less the ingest token (a malicious build step would use it). */
+function commandEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  delete copy.PIPEWATCH_TOKEN;
+  return copy;
+}
+
+interface Observed {
+  hasher: ExeHasher;
+  observation: Observation;
+  proc: ProcReader;
+  outcome: RunOutcome;
+  reapedBefore: number;
+}
+
+/** Builds, checks and queues the run event; a failure here is told, never thrown. */
+async function postRunEvent(request: ForwardRequest, shipping: Shipping, observed: Observed, notice: (message: string) => void): Promise<RunEvent | undefined> {
+  try {
+    const event = await describeRun(request.metadata!, shipping, observed, request.settings?.step);
+    const valid = RunEvent.safeParse(event);
+    if (!valid.success) {
+      notice(`run event not sent, it breaks the contract: ${JSON.stringify(describeIssues(valid.error))}`);
+      return event;
+    }
+    shipping.sendEvent(valid.data);
+    return valid.data;
+  } catch (error) {
+    notice(`run event not sent: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+async function describeRun(metadata: CiMetadata, shipping: Shipping, observed: Observed, step: string | undefined): Promise<RunEvent> {
+  const hashes = await withinMs(observed.hasher.results(), HASH_WAIT_MS, new Map<string, string | undefined>());
+  const reapedTicks = (await reapedChildTicks(observed.proc)) - observed.reapedBefore;
+  return buildRunEvent({
+    eventId: shipping.eventId,
+    metadata,
+    observation: observed.observation,
+    hashes,
+    step,
+    outcome: { ...observed.outcome, cpuTicks: Math.max(observed.outcome.cpuTicks, reapedTicks) },
+  });
+}
+
+/**
+ * CPU the kernel charged to the forwarder for children it has reaped (cutime + cstime of
+ * /proc/self): exact for the command and every descendant that was waited for, including
+ * the ones that lived and died between two samples.
+ */
+async function reapedChildTicks(proc: ProcReader): Promise<number> {
+  const self = await proc.stat('self');
+  return self ? self.cutime + self.cstime : 0;
+}
+
+/** A background process may keep the pipes open after the command exited: wait a little, then let go. */
+async function settleOutput(child: ChildProcess, output: Promise<unknown>): Promise<void> {
+  const closed = await withinMs(output.then(() => true), CLOSE_GRACE_MS, false);
+  if (!closed) {
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+  }
+}
+
+function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+    void promise.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+function reportTrouble(shipping: Shipping, notice: (message: string) => void): void {
+  const stats = shipping.stats();
+  if (stats.spooled > 0 && stats.state !== 'up') {
+    notice(`collector unreachable (${stats.lastError ?? 'unknown error'}); ${stats.spooled} records spooled to ${shipping.spoolPath}, resent by the next run`);
+  }
+  if (stats.spoolDropped > 0) notice(`spool full: dropped the ${stats.spoolDropped} oldest records`);
+  if (stats.logsUnsupported) notice('the collector has no /v1/logs (404): logs were not shipped');
+  else if (stats.dropped > 0) notice(`the collector refused ${stats.dropped} records (${stats.lastError ?? 'unknown error'})`);
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { LOG_SCHEMA, redactText, type LogBatch, type RunEvent } from '@pipewatch/shared';
+import { createDelivery, type Delivery, type DeliveryStats } from './delivery.js';
+import type { CiMetadata } from './detect-ci-metadata.js';
+import { logBatchId, runEventId } from './event-ids.js';
+import type { ForwarderSettings } from './forwarder-settings.js';
+import { createHttpClient } from './http-client.js';
+import { createLineSplitter, MAX_LINE_CHARS, type LineSplitter } from './line-splitter.js';
+import { createLogShipper, type LogShipper } from './log-shipper.js';
+import { createSpool } from './spool.js';
+
+export interface Shipping {
+  readonly eventId: string;
+  readonly spoolPath: string;
+  /** A splitter whose lines are redacted, batched and shipped as `stream`. */
+  lines(stream: 'stdout' | 'stderr'): LineSplitter;
+  sendEvent(event: RunEvent): void;
+  /** Ends the log batching and delivers (or spools) everything within the flush timeout. */
+  finish(): Promise<void>;
+  stats(): DeliveryStats;
+}
+
+/**
+ * Everything between the command's output and the collector: line splitting,
+ * redaction, batching, retries and the spool. Earlier runs' spooled data is queued
+ * first, so it reaches the collector before this run's.
+ */
+export function createShipping(settings: ForwarderSettings, metadata: CiMetadata, now: () => Date = () => new Date()): Shipping {
+  const spool = createSpool({ dir: settings.spoolDir, maxBytes: settings.spoolMaxBytes });
+  const client = createHttpClient({ baseUrl: settings.collectorUrl, token: settings.token, timeoutMs: settings.requestTimeoutMs });
+  const delivery: Delivery = createDelivery({ client, spool, retry: settings.retry, cooldownMs: settings.cooldownMs });
+  delivery.resendSpooled();
+
+  const eventId = runEventId({
+    pipelineId: metadata.pipeline.id,
+    runId: metadata.run.id,
+    attempt: metadata.attemptKey ?? metadata.run.attempt,
+    step: settings.step,
+  });
+  const invocation = randomBytes(4).toString('hex');
+  const knownSecrets = settings.token ? [settings.token] : [];
+  let sequence = 0;
+  const shipper: LogShipper = createLogShipper({
+    maxLines: settings.batchLines,
+    intervalMs: settings.batchIntervalMs,
+    emit(lines) {
+      sequence += 1;
+      const batch: LogBatch = {
+        schema: LOG_SCHEMA,
+        event_id: logBatchId(eventId, invocation, sequence),
+        source: 'agent',
+        pipeline: { id: metadata.pipeline.id },
+        run: { id: metadata.run.id },
+        ...(settings.step ? { step: settings.step } : {}),
+        lines,
+      };
+      delivery.send({ kind: 'logs', body: batch });
+    },
+  });
+
+  return {
+    eventId,
+    spoolPath: spool.path,
+    lines(stream) {
+      // The collector redacts too; doing it here keeps secrets out of the spool file on the runner.
+      return createLineSplitter((text) => shipper.add({ text: redactText(text, knownSecrets).text.slice(0, MAX_LINE_CHARS), ts: now().toISOString(), stream }));
+    },
+    sendEvent(event) {
+      delivery.send({ kind: 'event', body: event });
+    },
+    async finish() {
+      shipper.close();
+      await delivery.finish(settings.flushTimeoutMs);
+    },
+    stats: () => delivery.stats(),
+  };
+}

@@ -1,0 +1,280 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { LogBatch, RunEvent } from '@pipewatch/shared';
+import {
+  createSpool,
+  detectCiMetadata,
+  resolveForwarderSettings,
+  runEventId,
+  runForward,
+  sha256File,
+  type CiMetadata,
+  type ForwardIo,
+  type ForwarderFlags,
+} from '../src/index.js';
+import { closedPort, startRecordingCollector, type RecordingCollector } from './helpers/recording-collector.js';
+
+const BUSY_CHILD = fileURLToPath(new URL('./fixtures/busy-child.mjs', import.meta.url));
+const TOKEN = 'forwarder-test-token-0123';
+
+function sink(): { stream: Writable; bytes: () => Buffer } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+  return { stream, bytes: () => Buffer.concat(chunks) };
+}
+
+interface Harness {
+  io: ForwardIo;
+  stdout: () => Buffer;
+  stderr: () => Buffer;
+  notices: string[];
+}
+
+function harness(overrides: Partial<ForwardIo> = {}): Harness {
+  const out = sink();
+  const err = sink();
+  const notices: string[] = [];
+  return {
+    io: {
+      stdin: Readable.from([]),
+      stdout: out.stream,
+      stderr: err.stream,
+      childStdin: 'ignore',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PIPEWATCH_TOKEN: TOKEN },
+      notice: (message) => notices.push(message),
+      ...overrides,
+    },
+    stdout: out.bytes,
+    stderr: err.bytes,
+    notices,
+  };
+}
+
+/** What the fixture writes, straight from the fixture with no forwarder in between. */
+function referenceOutput(): { stdout: Buffer; stderr: Buffer } {
+  const result = spawnSync(process.execPath, [BUSY_CHILD, '--output-only'], { maxBuffer: 10_000_000 });
+  return { stdout: result.stdout, stderr: result.stderr };
+}
+
+const metadata = (run: string): CiMetadata => detectCiMetadata({}, { pipeline: 'agent-test:busy-child', run })!;
+
+describe('runForward (real child processes, a real HTTP collector)', function () {
+  this.timeout(60_000);
+  let collector: RecordingCollector;
+  let tcpServer: Server;
+  let tcpPort: number;
+  let spoolDir: string;
+
+  const settingsFor = (url: string, flags: ForwarderFlags = {}) =>
+    resolveForwarderSettings({ PIPEWATCH_COLLECTOR_URL: url, PIPEWATCH_TOKEN: TOKEN, PIPEWATCH_SPOOL_DIR: spoolDir }, flags);
+
+  before(async () => {
+    tcpServer = createServer((socket) => socket.resume()).listen(0, '127.0.0.1');
+    await once(tcpServer, 'listening');
+    tcpPort = (tcpServer.address() as AddressInfo).port;
+  });
+  after(() => tcpServer.close());
+  beforeEach(async () => {
+    collector = await startRecordingCollector();
+    spoolDir = await mkdtemp(join(tmpdir(), 'pipewatch-forward-test-'));
+  });
+  afterEach(async () => {
+    await collector.close();
+    await rm(spoolDir, { recursive: true, force: true });
+  });
+
+  it('runs the command, passes stdout/stderr through byte for byte, keeps exit code 3, and posts what it observed', async () => {
+    const h = harness();
+    const command = [process.execPath, BUSY_CHILD, '--port', String(tcpPort), '--exit', '3'];
+    const result = await runForward({ command, settings: settingsFor(collector.url), metadata: metadata('r-1') }, h.io);
+
+    assert.equal(result.exitCode, 3);
+    const reference = referenceOutput();
+    assert.ok(h.stdout().equals(reference.stdout), 'stdout unchanged');
+    assert.ok(h.stderr().equals(reference.stderr), 'stderr unchanged');
+
+    const [event, ...more] = collector.bodiesFor('/v1/events').map((body) => RunEvent.parse(body));
+    assert.equal(more.length, 0);
+    assert.equal(event!.event_id, runEventId({ pipelineId: 'agent-test:busy-child', runId: 'r-1' }));
+    assert.equal(event!.source, 'agent');
+    assert.equal(event!.run.status, 'failure');
+    assert.equal(event!.attributes?.exit_code, 3);
+    const resources = event!.resources!;
+    assert.ok(resources.cpu_s! >= 1, `cpu_s ${resources.cpu_s}`);
+    assert.ok(resources.max_rss_mb! >= 150, `max_rss_mb ${resources.max_rss_mb}`);
+    assert.ok(resources.process_count! >= 2, `process_count ${resources.process_count}`);
+    assert.ok(resources.duration_s! >= 1.5, `duration_s ${resources.duration_s}`);
+    const sleepExe = await realpath('/bin/sleep');
+    const sleepRun = event!.access!.processes!.find((process) => process.exe === sleepExe);
+    assert.ok(sleepRun, JSON.stringify(event!.access!.processes));
+    assert.equal(sleepRun.sha256, await sha256File(sleepExe));
+    assert.ok(event!.access!.egress!.some((egress) => egress.ip === '127.0.0.1' && egress.port === tcpPort), JSON.stringify(event!.access!.egress));
+    for (const request of collector.requests) assert.equal(request.headers.authorization, `Bearer ${TOKEN}`);
+
+    const batches = collector.bodiesFor('/v1/logs').map((body) => LogBatch.parse(body));
+    assert.ok(batches.every((batch) => batch.lines.length <= 500));
+    assert.equal(new Set(batches.map((batch) => batch.event_id)).size, batches.length, 'every batch has its own id');
+    const shipped = (stream: 'stdout' | 'stderr') => batches.flatMap((batch) => batch.lines.filter((line) => line.stream === stream).map((line) => line.text));
+    const expectedStdout = reference.stdout.toString('utf8').split('\n').slice(0, -1).flatMap((line) => {
+      const text = line.replace(/\r$/, '');
+      return text.length > 65_536 ? [text.slice(0, 65_536), text.slice(65_536)] : [text];
+    });
+    assert.deepEqual(shipped('stdout'), expectedStdout);
+    assert.deepEqual(shipped('stderr'), ['warning: on stderr', 'no newline at the end']);
+    assert.deepEqual(result.delivery && [result.delivery.state, result.delivery.spooled, result.delivery.dropped], ['up', 0, 0]);
+    assert.deepEqual(h.notices, []);
+  });
+
+  it('answers 0 and status success for a command that succeeds', async () => {
+    const h = harness();
+    const result = await runForward({ command: ['sh', '-c', 'echo ok'], settings: settingsFor(collector.url), metadata: metadata('r-ok') }, h.io);
+    assert.equal(result.exitCode, 0);
+    assert.equal(h.stdout().toString(), 'ok\n');
+    assert.equal(RunEvent.parse(collector.bodiesFor('/v1/events')[0]).run.status, 'success');
+  });
+
+  for (const [signal, code] of [['TERM', 143], ['KILL', 137]] as const) {
+    it(`maps death by SIG${signal} to exit code ${code}`, async () => {
+      const h = harness();
+      const result = await runForward({ command: ['sh', '-c', `kill -${signal} $$`], settings: settingsFor(collector.url), metadata: metadata(`r-sig-${signal}`) }, h.io);
+      assert.equal(result.exitCode, code);
+      assert.equal(result.signal, `SIG${signal}`);
+      const event = RunEvent.parse(collector.bodiesFor('/v1/events')[0]);
+      assert.equal(event.run.status, 'failure');
+      assert.equal(event.attributes?.signal, `SIG${signal}`);
+    });
+  }
+
+  it('passes a cancellation signal on to the command and reports the run cancelled', async () => {
+    let forward: ((signal: NodeJS.Signals) => void) | undefined;
+    const h = harness({
+      onSignal(pass) {
+        forward = pass;
+        return () => {
+          forward = undefined;
+        };
+      },
+    });
+    setTimeout(() => forward?.('SIGTERM'), 300);
+    const started = Date.now();
+    const result = await runForward({ command: ['sleep', '30'], settings: settingsFor(collector.url), metadata: metadata('r-cancel') }, h.io);
+    assert.equal(result.exitCode, 143);
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal(RunEvent.parse(collector.bodiesFor('/v1/events')[0]).run.status, 'cancelled');
+  });
+
+  it('with the collector down: exits with the command\'s code quickly and spools; the next run delivers the spool first', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const fast: ForwarderFlags = { retries: 2, requestTimeoutMs: 1000, flushTimeoutMs: 3000 };
+    const first = harness();
+    const started = Date.now();
+    const result = await runForward(
+      { command: [process.execPath, BUSY_CHILD, '--cpu-ms', '300', '--mem-mb', '10', '--exit', '3'], settings: settingsFor(down, fast), metadata: metadata('r-down') },
+      first.io,
+    );
+    const elapsed = Date.now() - started;
+    assert.equal(result.exitCode, 3);
+    assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
+    assert.ok(first.stdout().equals(referenceOutput().stdout), 'output still passes through');
+    assert.match(first.notices.join('\n'), /collector unreachable .* spooled to .*spool\.ndjson/);
+
+    const spooled = await createSpool({ dir: spoolDir, maxBytes: 1e9 }).read();
+    const downEventId = runEventId({ pipelineId: 'agent-test:busy-child', runId: 'r-down' });
+    assert.deepEqual(spooled.filter((record) => record.kind === 'event').map((record) => (record.body as RunEvent).event_id), [downEventId]);
+    const spooledLogIds = spooled.filter((record) => record.kind === 'logs').map((record) => (record.body as LogBatch).event_id);
+    assert.ok(spooledLogIds.length >= 3, `log batches spooled: ${spooledLogIds.length}`);
+    const spooledLines = spooled.filter((record) => record.kind === 'logs').reduce((sum, record) => sum + (record.body as LogBatch).lines.length, 0);
+    // 4 short lines + the 70k-char line in 2 pieces + 1200 numbered lines on stdout, 2 on stderr.
+    assert.equal(spooledLines, 1208, 'every line of the run is in the spool');
+
+    const second = harness();
+    const next = await runForward({ command: ['sh', '-c', 'echo second run'], settings: settingsFor(collector.url), metadata: metadata('r-next') }, second.io);
+    assert.equal(next.exitCode, 0);
+    const ids = collector.requests.map((request) => request.body.event_id as string);
+    const spooledIds = [...spooledLogIds, downEventId];
+    assert.deepEqual(new Set(ids.slice(0, spooledIds.length)), new Set(spooledIds), 'the spooled records go first');
+    assert.deepEqual(ids.slice(spooledIds.length).map((id) => id.startsWith(runEventId({ pipelineId: 'agent-test:busy-child', runId: 'r-next' }))), [true, true]);
+    assert.equal(next.delivery!.resent, spooledIds.length);
+    assert.deepEqual(await createSpool({ dir: spoolDir, maxBytes: 1e9 }).read(), [], 'the spool is empty again');
+  });
+
+  it('treats 404 from /v1/logs as permanent: drops the logs, still posts the run event, keeps the exit code', async () => {
+    collector.statusFor.set('/v1/logs', 404);
+    const h = harness();
+    const result = await runForward(
+      { command: [process.execPath, BUSY_CHILD, '--cpu-ms', '10', '--mem-mb', '1', '--exit', '4'], settings: settingsFor(collector.url), metadata: metadata('r-404') },
+      h.io,
+    );
+    assert.equal(result.exitCode, 4);
+    assert.equal(collector.bodiesFor('/v1/logs').length, 1, 'one try, no retries, no more batches');
+    assert.equal(collector.bodiesFor('/v1/events').length, 1);
+    assert.deepEqual(await createSpool({ dir: spoolDir, maxBytes: 1e9 }).read(), []);
+    assert.deepEqual(h.notices, ['the collector has no /v1/logs (404): logs were not shipped']);
+  });
+
+  it('forwards piped stdin: echoes it unchanged and ships its lines, with no run event', async () => {
+    const input = Buffer.from('first line\nsecond ✓ line\r\nno newline');
+    const h = harness({ stdin: Readable.from([input.subarray(0, 7), input.subarray(7)]) });
+    const result = await runForward({ command: [], settings: settingsFor(collector.url), metadata: metadata('r-stdin') }, h.io);
+    assert.equal(result.exitCode, 0);
+    assert.ok(h.stdout().equals(input));
+    const lines = collector.bodiesFor('/v1/logs').flatMap((body) => LogBatch.parse(body).lines.map((line) => line.text));
+    assert.deepEqual(lines, ['first line', 'second ✓ line', 'no newline']);
+    assert.equal(collector.bodiesFor('/v1/events').length, 0);
+  });
+
+  it('keeps PIPEWATCH_TOKEN away from the command', async () => {
+    const h = harness();
+    await runForward({ command: ['sh', '-c', 'echo "${PIPEWATCH_TOKEN:-absent}"'], settings: settingsFor(collector.url), metadata: metadata('r-env') }, h.io);
+    assert.equal(h.stdout().toString(), 'absent\n');
+  });
+
+  it('redacts credential-shaped text in shipped lines (the job log itself is untouched)', async () => {
+    const h = harness();
+    const line = `token=${TOKEN} key=AKIAIOSFODNN7EXAMPLE`;
+    await runForward({ command: ['sh', '-c', `echo '${line}'`], settings: settingsFor(collector.url), metadata: metadata('r-redact') }, h.io);
+    assert.equal(h.stdout().toString(), `${line}\n`);
+    const [shipped] = collector.bodiesFor('/v1/logs').flatMap((body) => LogBatch.parse(body).lines.map((l) => l.text));
+    assert.ok(!shipped!.includes(TOKEN) && !shipped!.includes('AKIAIOSFODNN7EXAMPLE'), shipped);
+  });
+
+  it('answers 127 when the command does not exist, and says so', async () => {
+    const h = harness();
+    const result = await runForward({ command: ['/nonexistent/tool'], settings: settingsFor(collector.url), metadata: metadata('r-missing') }, h.io);
+    assert.equal(result.exitCode, 127);
+    assert.match(h.notices.join('\n'), /cannot run \/nonexistent\/tool: ENOENT/);
+  });
+
+  it('answers 126 when the command exists but cannot be executed', async () => {
+    const notExecutable = join(spoolDir, 'script.sh');
+    await writeFile(notExecutable, '#!/bin/sh\necho never\n', { mode: 0o644 });
+    const h = harness();
+    const result = await runForward({ command: [notExecutable], settings: settingsFor(collector.url), metadata: metadata('r-noexec') }, h.io);
+    assert.equal(result.exitCode, 126);
+    assert.match(h.notices.join('\n'), /cannot run .*script\.sh: EACCES/);
+  });
+
+  it('without CI metadata or settings: still runs the command and passes its output through, ships nothing', async () => {
+    const h = harness();
+    const result = await runForward({ command: ['sh', '-c', 'echo hi; exit 5'], settings: settingsFor(collector.url) }, h.io);
+    assert.equal(result.exitCode, 5);
+    assert.equal(h.stdout().toString(), 'hi\n');
+    assert.equal(collector.requests.length, 0);
+    assert.match(h.notices[0]!, /no CI detected/);
+    const bare = harness();
+    assert.equal((await runForward({ command: ['sh', '-c', 'exit 6'] }, bare.io)).exitCode, 6);
+  });
+});
