@@ -11,7 +11,8 @@ export const INFRA_FILES = {
 
 interface TopicDeclarations {
   defaults: { partitions: number; replicationFactor: number };
-  topics: { name: string; config: Record<string, string> }[];
+  /** `partitions` pins a topic that is not keyed by pipeline (so need not match the others). */
+  topics: { name: string; partitions?: number; config: Record<string, string> }[];
 }
 
 export interface TopicOverrides {
@@ -25,7 +26,7 @@ export function kafkaTopicSpecs(overrides: TopicOverrides): TopicSpec[] {
   const declared = JSON.parse(readFileSync(INFRA_FILES.kafkaTopics, 'utf8')) as TopicDeclarations;
   return declared.topics.map((topic) => ({
     name: `${overrides.prefix}${topic.name}`,
-    partitions: overrides.partitions ?? declared.defaults.partitions,
+    partitions: topic.partitions ?? overrides.partitions ?? declared.defaults.partitions,
     replicationFactor: overrides.replicationFactor ?? declared.defaults.replicationFactor,
     config: { ...topic.config },
   }));

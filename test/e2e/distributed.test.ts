@@ -90,6 +90,7 @@ describe('distributed mode across processes @integration', function () {
       PIPEWATCH_ALERTER_GROUP: `pwe2e-${id}-alerter`,
       PIPEWATCH_ES_INDEX_PREFIX: indexPrefix,
       PIPEWATCH_WEBHOOK_URL: receiver.url,
+      PIPEWATCH_ALLOW_PRIVATE_DESTINATIONS: 'loopback',
     };
   });
 

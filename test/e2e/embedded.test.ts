@@ -54,7 +54,12 @@ describe('pipewatch start (embedded default, child process)', function () {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const env = () => ({ PIPEWATCH_DATA_DIR: dataDir, PIPEWATCH_WEBHOOK_URL: receiver.url, PIPEWATCH_WEBHOOK_SECRET: SECRET });
+  const env = () => ({
+    PIPEWATCH_DATA_DIR: dataDir,
+    PIPEWATCH_WEBHOOK_URL: receiver.url,
+    PIPEWATCH_WEBHOOK_SECRET: SECRET,
+    PIPEWATCH_ALLOW_PRIVATE_DESTINATIONS: 'loopback',
+  });
 
   it('turns an anomalous run after a baseline into a signed webhook and a findings file line', async () => {
     pipewatch = await spawnPipewatch(['start'], env());

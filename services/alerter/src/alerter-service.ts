@@ -13,13 +13,24 @@ import {
   type TopicNames,
 } from '@pipewatch/shared';
 import { createBoundedIdSet, type BoundedIdSet } from './bounded-id-set.js';
-import type { FindingSink } from './sink-port.js';
+import type { Notifier, NotifierStats } from './notify/notifier.js';
+import type { FindingMarks, FindingSink } from './sink-port.js';
+import type { SuppressionCheck } from './suppression/suppression-cache.js';
+import type { Suppression } from './suppression/suppression.js';
 
 export interface AlerterOptions {
   bus: Bus;
   topics: Pick<TopicNames, 'findings' | 'deadLetter'>;
-  /** Every finding goes to all of them. The alerter closes them when it closes. */
+  /** Every finding is stored in all of them. The alerter closes them when it closes. */
   sinks: FindingSink[];
+  /**
+   * Routes, groups and delivers notifications (Slack, webhooks). A finding is
+   * acknowledged once the sinks have it and the notifier has durably claimed it.
+   * Started by the alerter, closed with it.
+   */
+  notifier?: Notifier;
+  /** Active suppressions: matching findings are stored, marked, and not notified. */
+  suppressions?: SuppressionCheck;
   logger: Logger;
   group?: string;
   /** Backoff between redeliveries while a sink is failing; the bus default otherwise. */
@@ -31,6 +42,8 @@ export interface AlerterOptions {
 export interface AlerterStats {
   findings: number;
   invalid: number;
+  suppressed: number;
+  notifications?: NotifierStats;
   delivered: Record<string, number>;
   failed: Record<string, number>;
 }
@@ -41,6 +54,12 @@ export interface Alerter {
 }
 
 export const DEFAULT_ALERTER_GROUP = 'pipewatch-alerter';
+
+function marksFor(finding: Finding, suppression: Suppression | undefined): FindingMarks | undefined {
+  if (!suppression) return undefined;
+  const { id, until, reason, author } = suppression;
+  return new Map([[finding.finding_id, { suppression: { id, until, reason, author } }]]);
+}
 
 function parseFinding(message: IncomingMessage): Finding {
   const parsed = Finding.safeParse(decodeJson(message));
@@ -67,18 +86,18 @@ function combineFailures(failures: { sink: string; error: unknown }[]): Error {
  */
 export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   const { bus, topics, sinks, logger } = options;
-  if (sinks.length === 0) throw new PermanentError('no_sinks', 'the alerter needs at least one sink');
+  if (sinks.length === 0 && !options.notifier) throw new PermanentError('no_sinks', 'the alerter needs at least one sink or a notifier');
   const group = options.group ?? DEFAULT_ALERTER_GROUP;
   const remembered = new Map<FindingSink, BoundedIdSet>(sinks.map((sink) => [sink, createBoundedIdSet(options.rememberIds ?? 10_000)]));
-  const stats: AlerterStats = { findings: 0, invalid: 0, delivered: {}, failed: {} };
+  const stats: AlerterStats = { findings: 0, invalid: 0, suppressed: 0, delivered: {}, failed: {} };
   const bump = (counts: Record<string, number>, sink: string): void => {
     counts[sink] = (counts[sink] ?? 0) + 1;
   };
 
-  async function writeTo(sink: FindingSink, finding: Finding): Promise<void> {
+  async function writeTo(sink: FindingSink, finding: Finding, marks: FindingMarks | undefined): Promise<void> {
     const delivered = remembered.get(sink)!;
     if (delivered.has(finding.finding_id)) return;
-    await sink.write([finding]);
+    await sink.write([finding], marks);
     delivered.add(finding.finding_id);
     bump(stats.delivered, sink.name);
   }
@@ -92,17 +111,25 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
       throw error;
     }
     stats.findings++;
-    const results = await Promise.allSettled(sinks.map((sink) => writeTo(sink, finding)));
+    const suppression = await options.suppressions?.suppressionFor(finding);
+    const results = await Promise.allSettled(sinks.map((sink) => writeTo(sink, finding, marksFor(finding, suppression))));
     const failures = results.flatMap((result, index) =>
       result.status === 'rejected' ? [{ sink: sinks[index]!.name, error: result.reason as unknown }] : [],
     );
-    if (failures.length === 0) return;
-    for (const { sink, error } of failures) {
-      bump(stats.failed, sink);
-      logger.warn('sink write failed', { sink, finding_id: finding.finding_id, retryable: isRetryable(error), error: errorMessage(error) });
+    if (failures.length > 0) {
+      for (const { sink, error } of failures) {
+        bump(stats.failed, sink);
+        logger.warn('sink write failed', { sink, finding_id: finding.finding_id, retryable: isRetryable(error), error: errorMessage(error) });
+      }
+      throw combineFailures(failures);
     }
-    throw combineFailures(failures);
+    if (suppression) stats.suppressed++;
+    // Stored first, then claimed: a claim that fails leaves the message unacknowledged,
+    // and the redelivery finds the sinks done and only claims again.
+    await options.notifier?.accept(finding, suppression);
   }
+
+  if (options.notifier) await options.notifier.start();
 
   const subscription = await bus.subscribe({
     topic: topics.findings,
@@ -114,12 +141,14 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   logger.info('alerter started', { topic: topics.findings, group, sinks: sinks.map((sink) => sink.name) });
 
   return {
-    stats: () => structuredClone(stats),
+    stats: () => ({ ...structuredClone(stats), ...(options.notifier ? { notifications: options.notifier.stats() } : {}) }),
     async close() {
       // Sinks close alongside the subscription rather than after it: a receiver that
       // is down must not hold shutdown for a whole retry budget. What gets cut off is
       // left uncommitted and comes back on the next start.
       await Promise.all([subscription.close(), ...sinks.map((sink) => sink.close?.())]);
+      // After the subscription: no handler is claiming any more. Unsent claims stay pending.
+      await options.notifier?.close();
       logger.info('alerter stopped', { ...stats });
     },
   };

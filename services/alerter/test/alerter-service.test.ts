@@ -71,7 +71,7 @@ describe('alerter service on the in-memory bus', () => {
       logger,
       sinks: [
         await createNdjsonFileSink({ path, logger }),
-        createWebhookSink({ url: `${hook.origin}/hook`, secret: 'alerter-test-secret', timeoutMs: 2_000, retry, logger }),
+        createWebhookSink({ addressPolicy: 'loopback', url: `${hook.origin}/hook`, secret: 'alerter-test-secret', timeoutMs: 2_000, retry, logger }),
       ],
     });
     alerters.push(alerter);
@@ -94,7 +94,7 @@ describe('alerter service on the in-memory bus', () => {
       bus,
       topics,
       logger,
-      sinks: [createWebhookSink({ url: `${hook.origin}/hook`, timeoutMs: 2_000, retry, logger })],
+      sinks: [createWebhookSink({ addressPolicy: 'loopback', url: `${hook.origin}/hook`, timeoutMs: 2_000, retry, logger })],
     });
     alerters.push(alerter);
 
@@ -134,8 +134,8 @@ describe('alerter service on the in-memory bus', () => {
       logger,
       redelivery: { retries: 0, minDelayMs: 10, maxDelayMs: 20 },
       sinks: [
-        createWebhookSink({ name: 'steady', url: `${steady.origin}/hook`, timeoutMs: 2_000, retry: noRetry, logger }),
-        createWebhookSink({ name: 'flaky', url: `${flaky.origin}/hook`, timeoutMs: 2_000, retry: noRetry, logger }),
+        createWebhookSink({ addressPolicy: 'loopback', name: 'steady', url: `${steady.origin}/hook`, timeoutMs: 2_000, retry: noRetry, logger }),
+        createWebhookSink({ addressPolicy: 'loopback', name: 'flaky', url: `${flaky.origin}/hook`, timeoutMs: 2_000, retry: noRetry, logger }),
       ],
     });
     alerters.push(alerter);
@@ -158,7 +158,7 @@ describe('alerter service on the in-memory bus', () => {
       bus,
       topics,
       logger,
-      sinks: [createWebhookSink({ name: 'siem', url: `${hook.origin}/hook`, timeoutMs: 2_000, retry, logger })],
+      sinks: [createWebhookSink({ addressPolicy: 'loopback', name: 'siem', url: `${hook.origin}/hook`, timeoutMs: 2_000, retry, logger })],
     });
     alerters.push(alerter);
 

@@ -21,7 +21,7 @@ describe('webhook sink', () => {
 
   it('POSTs each finding as its own JSON request with the pipewatch headers', async () => {
     const target = await receiver();
-    const sink = createWebhookSink({ url: `${target.origin}/hooks/pipewatch`, timeoutMs: 2_000, retry, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hooks/pipewatch`, timeoutMs: 2_000, retry, logger: recordingLogger() });
     const findings = [makeFinding(), makeFinding({ severity: 'low' })];
     await sink.write(findings);
 
@@ -41,7 +41,7 @@ describe('webhook sink', () => {
 
   it('signs with the secret: the signature verifies, and a tampered body, wrong secret or stale timestamp does not', async () => {
     const target = await receiver();
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, secret, timeoutMs: 2_000, retry, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, secret, timeoutMs: 2_000, retry, logger: recordingLogger() });
     await sink.write([makeFinding()]);
 
     const [request] = target.requests;
@@ -61,7 +61,7 @@ describe('webhook sink', () => {
 
   it('retries a receiver that answers 500 three times, then delivers exactly once', async () => {
     const target = await receiver((_request, index) => (index < 3 ? 500 : 200));
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, timeoutMs: 2_000, retry, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, timeoutMs: 2_000, retry, logger: recordingLogger() });
     const finding = makeFinding();
     await sink.write([finding]);
 
@@ -72,14 +72,14 @@ describe('webhook sink', () => {
 
   it('retries 429', async () => {
     const target = await receiver((_request, index) => (index === 0 ? 429 : 200));
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, timeoutMs: 2_000, retry, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, timeoutMs: 2_000, retry, logger: recordingLogger() });
     await sink.write([makeFinding()]);
     assert.deepEqual(target.statuses, [429, 200]);
   });
 
   it('does not retry a 400: one request, and a PermanentError naming the status', async () => {
     const target = await receiver(() => 400);
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, timeoutMs: 2_000, retry, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, timeoutMs: 2_000, retry, logger: recordingLogger() });
     await assert.rejects(sink.write([makeFinding()]), (error: unknown) => {
       assert.ok(error instanceof PermanentError);
       assert.match(error.message, /400/);
@@ -90,7 +90,7 @@ describe('webhook sink', () => {
 
   it('does not follow a redirect with a signed finding', async () => {
     const target = await receiver(() => 307);
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, secret, timeoutMs: 2_000, retry, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, secret, timeoutMs: 2_000, retry, logger: recordingLogger() });
     await assert.rejects(sink.write([makeFinding()]), (error: unknown) => error instanceof PermanentError && /307/.test(error.message));
     assert.equal(target.requests.length, 1);
   });
@@ -98,7 +98,7 @@ describe('webhook sink', () => {
   it('retries a request that times out', async () => {
     const target = await receiver((_request, index) => (index === 0 ? 'hang' : 200));
     const logger = recordingLogger();
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, timeoutMs: 200, retry, logger });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, timeoutMs: 200, retry, logger });
     const started = Date.now();
     await sink.write([makeFinding()]);
 
@@ -110,7 +110,7 @@ describe('webhook sink', () => {
 
   it('gives up with a RetryableError when every attempt fails, so the bus redelivers later', async () => {
     const target = await receiver(() => 503);
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, timeoutMs: 2_000, retry: { ...retry, retries: 2 }, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, timeoutMs: 2_000, retry: { ...retry, retries: 2 }, logger: recordingLogger() });
     await assert.rejects(sink.write([makeFinding()]), (error: unknown) => error instanceof RetryableError && /503/.test(error.message));
     assert.equal(target.requests.length, 3);
   });
@@ -118,7 +118,7 @@ describe('webhook sink', () => {
   it('treats an unreachable receiver as retryable', async () => {
     const gone = await startReceiver();
     await gone.close();
-    const sink = createWebhookSink({ url: `${gone.origin}/hook`, timeoutMs: 2_000, retry: { ...retry, retries: 1 }, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${gone.origin}/hook`, timeoutMs: 2_000, retry: { ...retry, retries: 1 }, logger: recordingLogger() });
     await assert.rejects(sink.write([makeFinding()]), (error: unknown) => error instanceof RetryableError && error.code === 'webhook_unreachable');
   });
 
@@ -126,7 +126,7 @@ describe('webhook sink', () => {
     const target = await receiver((_request, index) => (index === 0 ? 500 : 400));
     const logger = recordingLogger();
     const url = `${target.origin.replace('http://', 'http://alice:hunter2@')}/hook?token=tok3n-value`;
-    const sink = createWebhookSink({ url, secret, timeoutMs: 2_000, retry, logger });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url, secret, timeoutMs: 2_000, retry, logger });
     const failure = await sink.write([makeFinding()]).then(
       () => assert.fail('a 400 must reject'),
       (error: unknown) => error as Error,
@@ -144,7 +144,7 @@ describe('webhook sink', () => {
 
   it('stops retrying on close and reports it as retryable', async () => {
     const target = await receiver(() => 500);
-    const sink = createWebhookSink({ url: `${target.origin}/hook`, timeoutMs: 2_000, retry: { retries: 50, minDelayMs: 50, maxDelayMs: 50 }, logger: recordingLogger() });
+    const sink = createWebhookSink({ addressPolicy: 'loopback', url: `${target.origin}/hook`, timeoutMs: 2_000, retry: { retries: 50, minDelayMs: 50, maxDelayMs: 50 }, logger: recordingLogger() });
     const writing = sink.write([makeFinding()]);
     await new Promise((resolve) => setTimeout(resolve, 30));
     await sink.close?.();

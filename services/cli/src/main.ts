@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerForward } from './commands/forward-command.js';
+import { registerRedeliver } from './commands/redeliver-command.js';
 import { registerReplay } from './commands/replay-command.js';
 import { registerServiceCommands } from './commands/service-commands.js';
 import { registerStart } from './commands/start-command.js';
+import { registerSuppress } from './commands/suppress-command.js';
 
 /** Builds the `pipewatch` command tree; commander gives every command `--help`. */
 export function buildProgram(): Command {
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
   registerStart(program);
   registerReplay(program);
   registerServiceCommands(program);
+  registerSuppress(program);
+  registerRedeliver(program);
   registerForward(program);
   return program;
 }

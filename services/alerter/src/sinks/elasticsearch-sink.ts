@@ -10,7 +10,7 @@ import {
   type PipewatchError,
   type RetryPolicy,
 } from '@pipewatch/shared';
-import type { FindingSink } from '../sink-port.js';
+import type { FindingMarks, FindingSink } from '../sink-port.js';
 import { bulkItemVerdict, describeBulkItemError } from './elasticsearch/bulk-item-verdict.js';
 import { findingToDocument, indexNameFor } from './elasticsearch/finding-to-document.js';
 import { DEFAULT_INDEX_PREFIX, templateForPrefix } from './elasticsearch/index-template.js';
@@ -215,6 +215,14 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
     }
   }
 
+  function documentFor(finding: Finding, marks: FindingMarks | undefined): Record<string, unknown> {
+    const suppression = marks?.get(finding.finding_id)?.suppression;
+    return findingToDocument(finding, {
+      ...(options.labels ? { labels: options.labels } : {}),
+      ...(suppression ? { suppression } : {}),
+    });
+  }
+
   function indexFor(finding: Finding): string {
     try {
       return indexNameFor(prefix, finding.detected_at);
@@ -224,7 +232,7 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
     }
   }
 
-  async function write(findings: Finding[]): Promise<void> {
+  async function write(findings: Finding[], marks?: FindingMarks): Promise<void> {
     if (findings.length === 0) return;
     if (closing.signal.aborted) throw new RetryableError('sink_closed', `elasticsearch sink ${name} is closed`);
     await templateBeforeWrite();
@@ -234,7 +242,7 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
       pending.set(finding.finding_id, {
         id: finding.finding_id,
         index: indexFor(finding),
-        document: findingToDocument(finding, options.labels ? { labels: options.labels } : {}),
+        document: documentFor(finding, marks),
       });
     }
     const total = pending.size;

@@ -9,8 +9,16 @@ export interface WebhookTarget {
   authorization?: string;
 }
 
+export interface WebhookTargetOptions {
+  /**
+   * Whether logs may show the path. Off for URLs whose path is the credential
+   * (Slack incoming webhooks): then only the origin is ever shown.
+   */
+  revealPath?: boolean;
+}
+
 /** Parses a webhook URL once, at start, separating what may be logged from what may not. */
-export function parseWebhookTarget(raw: string): WebhookTarget {
+export function parseWebhookTarget(raw: string, options: WebhookTargetOptions = {}): WebhookTarget {
   let url: URL;
   try {
     url = new URL(raw);
@@ -21,7 +29,7 @@ export function parseWebhookTarget(raw: string): WebhookTarget {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new PermanentError('invalid_webhook_url', `the webhook URL must be http(s), got ${url.protocol}`);
   }
-  const display = `${url.origin}${url.pathname}`;
+  const display = options.revealPath === false ? url.origin : `${url.origin}${url.pathname}`;
   if (url.username === '' && url.password === '') return { url: url.href, display };
   const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
   url.username = '';

@@ -1,5 +1,13 @@
 import type { Config, Logger } from '@pipewatch/shared';
-import { createElasticsearchSink } from '@pipewatch/alerter';
+import {
+  createElasticsearchNotificationLedger,
+  createElasticsearchSink,
+  createElasticsearchSuppressionStore,
+  createEsRest,
+  type EsRest,
+  type NotificationLedger,
+  type SuppressionStore,
+} from '@pipewatch/alerter';
 import { INFRA_FILES, readJsonFile } from '@pipewatch/infra';
 
 /** The Elasticsearch findings sink as configured by ELASTICSEARCH_* and the template in infra/. */
@@ -12,6 +20,30 @@ export function elasticsearchSinkFor(config: Config, logger: Logger): ReturnType
     retry: { retries: 8, minDelayMs: 200, maxDelayMs: 10_000 },
     template: readJsonFile(INFRA_FILES.findingsIndexTemplate) as Record<string, unknown>,
   });
+}
+
+/**
+ * The alerter's bookkeeping indices, named after the findings prefix so that two
+ * deployments sharing a cluster keep them apart: `pipewatch-findings` gives
+ * `pipewatch-notifications` and `pipewatch-suppressions`; a prefix not ending in
+ * `findings` gets `<prefix>.notifications`, outside the `<prefix>-*` findings pattern.
+ */
+export function bookkeepingIndices(config: Config): { notifications: string; suppressions: string } {
+  const prefix = config.PIPEWATCH_ES_INDEX_PREFIX;
+  const base = prefix.endsWith('findings') && prefix.length > 'findings'.length ? prefix.slice(0, -'findings'.length) : `${prefix}.`;
+  return { notifications: `${base}notifications`, suppressions: `${base}suppressions` };
+}
+
+export function esRestFor(config: Config): EsRest {
+  return createEsRest({ url: config.ELASTICSEARCH_URL!, ...elasticsearchAuth(config) });
+}
+
+export function elasticsearchSuppressionStoreFor(config: Config): SuppressionStore {
+  return createElasticsearchSuppressionStore({ es: esRestFor(config), index: bookkeepingIndices(config).suppressions });
+}
+
+export function elasticsearchLedgerFor(config: Config): NotificationLedger {
+  return createElasticsearchNotificationLedger({ es: esRestFor(config), index: bookkeepingIndices(config).notifications });
 }
 
 function elasticsearchAuth(config: Config): { auth?: { apiKey: string } | { username: string; password: string } } {

@@ -1,10 +1,10 @@
 import { join, resolve } from 'node:path';
 import { createInMemoryBus, topicNames, type Config, type Logger } from '@pipewatch/shared';
 import { createFileBaselineStore, startDetector } from '@pipewatch/detector';
-import { createNdjsonFileSink, startAlerter, type FindingSink } from '@pipewatch/alerter';
+import { createNdjsonFileSink, startAlerter } from '@pipewatch/alerter';
 import { settingsFromConfig } from '../settings-from-config.js';
 import { startCollectorOn } from './collector-service.js';
-import { webhookSinks } from './webhook-sinks.js';
+import { fileDeadLetterStoreFor, fileLedgerFor, fileSuppressionStoreFor, notificationsFor } from './webhook-sinks.js';
 
 export interface RunningPipewatch {
   address: string;
@@ -14,18 +14,21 @@ export interface RunningPipewatch {
 /**
  * The embedded default: collector, detector and alerter in one process over the
  * in-memory bus. Starts downstream first and stops upstream first, so nothing
- * accepted is dropped on the floor by an orderly shutdown.
+ * accepted is dropped on the floor by an orderly shutdown. Notification state
+ * (claims, dead letters, suppressions) lives in files next to the findings.
  */
-export async function startEmbedded(config: Config, logger: Logger): Promise<RunningPipewatch> {
+export async function startEmbedded(config: Config, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<RunningPipewatch> {
   const dataDir = resolve(config.PIPEWATCH_DATA_DIR);
   const topics = topicNames(config.PIPEWATCH_TOPIC_PREFIX);
   const bus = createInMemoryBus();
 
-  const sinks: FindingSink[] = [
-    await createNdjsonFileSink({ path: join(dataDir, 'findings.ndjson'), logger }),
-    ...webhookSinks(config, logger),
-  ];
-  const alerter = await startAlerter({ bus, topics, sinks, logger });
+  const { notifier, suppressions } = await notificationsFor(config, logger, env, {
+    ledger: await fileLedgerFor(config),
+    deadLetters: fileDeadLetterStoreFor(config),
+    suppressions: fileSuppressionStoreFor(config),
+  });
+  const sinks = [await createNdjsonFileSink({ path: join(dataDir, 'findings.ndjson'), logger })];
+  const alerter = await startAlerter({ bus, topics, sinks, notifier, suppressions, logger });
 
   const store = await createFileBaselineStore({ path: join(dataDir, 'baselines.ndjson') });
   const detector = await startDetector({ bus, topics, store, settings: settingsFromConfig(config), logger });
@@ -38,7 +41,7 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Run
     async stop() {
       await server.stop();
       await detector.close();
-      await alerter.close(); // closes its sinks too
+      await alerter.close(); // closes its sinks and the notifier too
       await store.close();
       await bus.close();
     },

@@ -9,6 +9,8 @@ export const ECS_SEVERITY: Record<Severity, number> = { low: 21, medium: 47, hig
 export interface FindingDocumentOptions {
   /** Stamped on every document as ECS `labels.*` (e.g. `{env: 'prod'}`). */
   labels?: Record<string, string>;
+  /** The suppression silencing this finding, if any: sets `pipewatch.suppressed` and `pipewatch.suppression`. */
+  suppression?: { id: string; until: string; reason: string; author: string };
 }
 
 /** Drops undefined members, so the document holds only what the finding had. */
@@ -51,8 +53,10 @@ export function findingToDocument(finding: Finding, options: FindingDocumentOpti
       pipeline: compact({ id: pipeline.id, name: pipeline.name, repository: pipeline.repository, job: pipeline.job }),
       run: compact({ id: run.id, url: run.url, trigger: run.trigger, branch: run.branch, actor: run.actor, commit: run.commit }),
       subject: finding.subject,
-      // No suppression exists yet; written so "suppressed: false" filters already work.
-      suppressed: false,
+      // Always written, so "suppressed: false" filters see every notified finding.
+      suppressed: options.suppression !== undefined,
+      // Not in the template's mapping (kept in _source only): for people reading the document.
+      suppression: options.suppression ? { ...options.suppression } : undefined,
       event_ids: [...finding.event_ids],
       mitigations: threat?.mitigations ? [...threat.mitigations] : undefined,
       evidence: structuredClone(finding.evidence),
