@@ -36,6 +36,11 @@ export interface CollectorDeps {
   knownSecretValues?: string[];
   /** Most log lines one POST /v1/logs may carry; default 10,000 (the schema's limit per batch). */
   maxLogLines?: number;
+  /**
+   * Extra routes served by the same server behind the same auth (the read-only
+   * console and its API in the embedded default).
+   */
+  extensions?: ((app: FastifyInstance) => void)[];
 }
 
 /** Builds the collector's HTTP app without listening, so tests can inject or bind port 0. */
@@ -73,5 +78,6 @@ export function buildCollectorApp(deps: CollectorDeps): FastifyInstance {
   registerGithubRoute(app, { ...delivery, secret: deps.github?.secret });
   registerGitlabRoute(app, { ...delivery, token: deps.gitlab?.token });
   registerJenkinsRoute(app, delivery);
+  for (const extend of deps.extensions ?? []) extend(app);
   return app;
 }
