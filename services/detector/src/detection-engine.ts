@@ -41,7 +41,7 @@ export function createDetectionEngine(store: BaselineStore, settings: DetectorSe
       };
     },
     async judgeLogs(batch, detectedAt) {
-      return detectLogBatch(await store.get(batch.pipeline.id), batch, detectedAt);
+      return detectLogBatch(await store.get(batch.pipeline.id), batch, detectedAt, settings.minRuns);
     },
   };
 }

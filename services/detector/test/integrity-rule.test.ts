@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS, detectRun } from '../src/index.js';
 import { makeRun } from './make-run.js';
-import { judge } from './trained.js';
+import { judge, trained } from './trained.js';
 
 const sha = (byte: string) => `sha256:${byte.repeat(32)}`;
 
@@ -48,13 +48,42 @@ describe('integrity rule', () => {
     assert.deepEqual(detectRun(baseline, two, DEFAULT_SETTINGS, two.occurred_at).findings.map((f) => f.rule.id), ['integrity.artifact.digest_changed']);
   });
 
-  it('flags an action tag that now resolves to another commit (the tj-actions case)', () => {
+  it('flags an exact version tag that now resolves to another commit as high (the tj-actions case)', () => {
+    const step = (ref: string, commit: string) => [{ name: 'changed files', action: `tj-actions/changed-files@${ref}`, action_sha: commit.repeat(40) }];
+    const one = makeRun(1, { steps: step('v45.0.7', 'a') });
+    const baseline = detectRun(undefined, one, DEFAULT_SETTINGS, one.occurred_at).baseline;
+    const two = makeRun(2, { steps: step('v45.0.7', 'b') });
+    const findings = detectRun(baseline, two, DEFAULT_SETTINGS, two.occurred_at).findings;
+    assert.deepEqual(findings.map((f) => [f.rule.id, f.severity]), [['integrity.action.ref_moved', 'high']]);
+    assert.match(findings[0]!.summary, /pin the action/);
+  });
+
+  it('notes a moved major tag (v45) as low: major tags move on every release', () => {
     const step = (commit: string) => [{ name: 'changed files', action: 'tj-actions/changed-files@v45', action_sha: commit.repeat(40) }];
     const one = makeRun(1, { steps: step('a') });
     const baseline = detectRun(undefined, one, DEFAULT_SETTINGS, one.occurred_at).baseline;
     const two = makeRun(2, { steps: step('b') });
-    const findings = detectRun(baseline, two, DEFAULT_SETTINGS, two.occurred_at).findings;
-    assert.deepEqual(findings.map((f) => f.rule.id), ['integrity.action.ref_moved']);
-    assert.match(findings[0]!.summary, /pin the action/);
+    assert.deepEqual(detectRun(baseline, two, DEFAULT_SETTINGS, two.occurred_at).findings.map((f) => [f.rule.id, f.severity]), [['integrity.action.ref_moved', 'low']]);
+  });
+
+  it('reports a changed dependency digest once, then stays quiet for that same digest', () => {
+    let baseline = trained();
+    const swapped = (i: number) => makeRun(i, { dependencies: [{ name: 'codecov-uploader', version: '0.7.1', digest: sha('ee') }] });
+    const first = detectRun(baseline, swapped(600), DEFAULT_SETTINGS, swapped(600).occurred_at);
+    assert.deepEqual(first.findings.map((f) => f.rule.id), ['integrity.dependency.digest_mismatch']);
+    baseline = first.baseline;
+    const second = detectRun(baseline, swapped(601), DEFAULT_SETTINGS, swapped(601).occurred_at);
+    assert.deepEqual(second.findings, []);
+    const third = makeRun(602, { dependencies: [{ name: 'codecov-uploader', version: '0.7.1', digest: sha('dd') }] });
+    assert.deepEqual(detectRun(second.baseline, third, DEFAULT_SETTINGS, third.occurred_at).findings.map((f) => f.rule.id), ['integrity.dependency.digest_mismatch'], 'another new digest is news again');
+  });
+
+  it('rates a rebuilt artifact low when it is a re-run of the same CI run or a snapshot version', () => {
+    const build = (i: number, runId: string, version: string, byte: string) =>
+      makeRun(i, { run: { id: runId, status: 'success' }, artifacts: [{ name: 'app', version, digest: sha(byte) }] });
+    const rerunBase = detectRun(undefined, build(1, 'r1', '2.0.0', '01'), DEFAULT_SETTINGS, build(1, 'r1', '2.0.0', '01').occurred_at).baseline;
+    assert.equal(detectRun(rerunBase, build(2, 'r1', '2.0.0', '02'), DEFAULT_SETTINGS, build(2, 'r1', '2.0.0', '02').occurred_at).findings[0]?.severity, 'low');
+    const snapBase = detectRun(undefined, build(1, 'r1', '2.1.0-SNAPSHOT', '01'), DEFAULT_SETTINGS, build(1, 'r1', '2.1.0-SNAPSHOT', '01').occurred_at).baseline;
+    assert.equal(detectRun(snapBase, build(2, 'r2', '2.1.0-SNAPSHOT', '02'), DEFAULT_SETTINGS, build(2, 'r2', '2.1.0-SNAPSHOT', '02').occurred_at).findings[0]?.severity, 'low');
   });
 });

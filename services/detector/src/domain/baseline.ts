@@ -43,11 +43,14 @@ export interface PipelineBaseline {
   permissions: Record<string, string>;
   /** Fingerprint of the digest last accepted per `name@version`. */
   dependencies: Record<string, string>;
-  artifacts: Record<string, { digest: string; signed: boolean | null }>;
+  /** Digest fingerprint, signing state and the run that produced each `name@version`. */
+  artifacts: Record<string, { digest: string; signed: boolean | null; run: string }>;
   /** Commit an action reference (`owner/repo@tag`) resolved to. */
   actions: Record<string, string>;
   /** Short hashes of the last event ids handled, to drop redeliveries. */
   recent_events: string[];
+  /** Changes already reported once (rule, subject, new value), so a persistent change alerts once. */
+  alerted: string[];
   last_good: LastGoodRun | null;
 }
 
@@ -67,6 +70,7 @@ export function emptyBaseline(pipelineId: string, repository: string | null = nu
     artifacts: {},
     actions: {},
     recent_events: [],
+    alerted: [],
     last_good: null,
   };
 }

@@ -1,7 +1,7 @@
 import { severityRank, type Finding, type RunEvent } from '@pipewatch/shared';
 import { emptyBaseline, type PipelineBaseline } from './baseline.js';
 import { buildFinding } from './build-finding.js';
-import { learnRun, rememberEvent, wasSeen } from './learn-run.js';
+import { learnRun, rememberAlerts, rememberEvent, wasSeen } from './learn-run.js';
 import { combineWeakSignals } from './rules/combination.js';
 import { contextRule } from './rules/context-rule.js';
 import { footprintRule } from './rules/footprint-rule.js';
@@ -54,6 +54,7 @@ export function detectRun(
 
   const poisoned = findings.some((finding) => severityRank(finding.severity) >= severityRank('high'));
   if (!poisoned) learnRun(baseline, event, settings);
+  rememberAlerts(baseline, candidates.flatMap((candidate) => (candidate.onceKey ? [candidate.onceKey] : [])));
   rememberEvent(baseline, event.event_id, settings);
   return { findings, baseline, status: judging ? 'judged' : 'learning', learned: !poisoned };
 }

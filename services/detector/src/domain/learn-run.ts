@@ -10,6 +10,9 @@ import type { DetectorSettings } from './settings.js';
 /** Statuses whose resource figures say nothing about a normal run. */
 const UNREPRESENTATIVE = new Set(['cancelled', 'skipped', 'running']);
 
+/** Share of a window that values beyond the normal band may fill before new ones are clipped. */
+const OUT_OF_BAND_SHARE = 0.2;
+
 /** Resource fields plus at most MAX_METRICS metrics. */
 const SERIES_CAP = 8 + MAX_METRICS;
 const HASHES_PER_EXE = 4;
@@ -53,7 +56,11 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
     baseline.dependencies[dependencyKey(dependency.name, dependency.version)] = digestFingerprint(dependency.digest);
   }
   for (const artifact of event.artifacts ?? []) {
-    baseline.artifacts[dependencyKey(artifact.name, artifact.version)] = { digest: digestFingerprint(artifact.digest), signed: artifact.signed ?? null };
+    baseline.artifacts[dependencyKey(artifact.name, artifact.version)] = {
+      digest: digestFingerprint(artifact.digest),
+      signed: artifact.signed ?? null,
+      run: event.run.id,
+    };
   }
   for (const step of event.steps ?? []) {
     if (step.action && step.action_sha) baseline.actions[step.action] = step.action_sha;
@@ -81,8 +88,14 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
     let learned = value;
     if (history.length >= settings.minRuns) {
       const stats = summarize(history, RELATIVE_FLOOR, specFor(key).absoluteFloor);
-      const reach = settings.zThreshold * stats.spread;
-      learned = Math.min(Math.max(value, stats.median - reach), stats.median + reach);
+      const low = stats.median - settings.zThreshold * stats.spread;
+      const high = stats.median + settings.zThreshold * stats.spread;
+      // A few values beyond the band may stay as they are (a heavy tail, such as cache
+      // misses, is normal); past that quota they are clipped to the band's edge.
+      const outside = history.filter((item) => item < low || item > high).length;
+      if ((value < low || value > high) && outside >= settings.window * OUT_OF_BAND_SHARE) {
+        learned = Math.min(Math.max(value, low), high);
+      }
     }
     history.push(roundSignificant(learned));
     if (history.length > settings.window) history.splice(0, history.length - settings.window);
@@ -95,6 +108,17 @@ export function rememberEvent(baseline: PipelineBaseline, eventId: string, setti
   baseline.recent_events.push(eventIdHash(eventId));
   if (baseline.recent_events.length > settings.recentEventIds) baseline.recent_events.shift();
 }
+
+/** Remembers changes reported once; kept even for runs that are not learned. */
+export function rememberAlerts(baseline: PipelineBaseline, keys: readonly string[]): void {
+  for (const key of keys) {
+    if (baseline.alerted.includes(key)) continue;
+    baseline.alerted.push(key);
+    if (baseline.alerted.length > MAX_ALERTED) baseline.alerted.shift();
+  }
+}
+
+const MAX_ALERTED = 64;
 
 export function wasSeen(baseline: PipelineBaseline, eventId: string): boolean {
   return baseline.recent_events.includes(eventIdHash(eventId));

@@ -10,8 +10,8 @@ const MAX_MATCHES = 5;
  * which hosts the pipeline already trusts. One finding per (run, rule): a second
  * batch of the same run matching the same rule gives the same finding id.
  */
-export function detectLogBatch(baseline: PipelineBaseline | undefined, batch: LogBatch, detectedAt: string): Finding[] {
-  return judgeLogBatch(batch, baseline)
+export function detectLogBatch(baseline: PipelineBaseline | undefined, batch: LogBatch, detectedAt: string, minRuns = 10): Finding[] {
+  return judgeLogBatch(batch, baseline, minRuns)
     .map((candidate): Finding => ({
       schema: FINDING_SCHEMA,
       finding_id: findingId(batch.pipeline.id, batch.run.id, candidate.ruleId, 'log'),

@@ -1,6 +1,7 @@
 import { redactText, type LogBatch, type RuleCategory, type Severity } from '@pipewatch/shared';
 import type { PipelineBaseline } from '../baseline.js';
 import { findEncodedBlobs } from './encoded-blobs.js';
+import { pipedToShellUrl } from './piped-to-shell.js';
 
 /** A log rule's verdict on one batch: every matching line, kept short for evidence. */
 export interface LogCandidate {
@@ -19,14 +20,13 @@ const MINER = /\b(xmrig|xmr-stak|minerd|cpuminer|nbminer|t-rex|lolminer|cryptoni
 const MEMORY_READ = /\/proc\/(\d+|self|\$[A-Za-z_{}()]+|\*)\/mem\b/;
 const RUNNER_WORKER = /Runner\.Worker/;
 const RUNNER_PROBE = /(pgrep|pidof|ps\s|\/proc\/|grep|gcore|gdb|memdump)/i;
-const PIPE_TO_SHELL = /\b(curl|wget)\b[^|\n]*?(https?:\/\/[^\s|'"]+)[^|\n]*\|\s*(sudo\s+)?(ba|z|da|k)?sh\b/i;
 
 /**
  * Log content rules (T0159's visible traces): encoded dumps, secrets inside them,
  * runner memory reads, remote scripts piped into a shell from hosts the pipeline
  * never contacts, and crypto miners.
  */
-export function judgeLogBatch(batch: LogBatch, baseline: PipelineBaseline | undefined): LogCandidate[] {
+export function judgeLogBatch(batch: LogBatch, baseline: PipelineBaseline | undefined, minRuns = 10): LogCandidate[] {
   const blobs: LogCandidate['matches'] = [];
   const secrets: LogCandidate['matches'] = [];
   const secretKinds = new Set<string>();
@@ -48,9 +48,9 @@ export function judgeLogBatch(batch: LogBatch, baseline: PipelineBaseline | unde
       }
     }
     if (MEMORY_READ.test(text) || (RUNNER_WORKER.test(text) && RUNNER_PROBE.test(text))) memory.push({ line, excerpt: excerpt(text) });
-    const pipe = PIPE_TO_SHELL.exec(text);
-    if (pipe) {
-      const host = hostOf(pipe[2] ?? '');
+    const pipedUrl = pipedToShellUrl(text);
+    if (pipedUrl !== undefined) {
+      const host = hostOf(pipedUrl);
       if (host && !baseline?.seen.egress[host]) {
         pipes.push({ line, excerpt: excerpt(text) });
         pipeHosts.add(host);
@@ -99,12 +99,14 @@ export function judgeLogBatch(batch: LogBatch, baseline: PipelineBaseline | unde
     });
   }
   if (pipes.length > 0) {
+    // Without a judged baseline there is no list of trusted hosts yet: report, quietly.
+    const knowsHosts = baseline !== undefined && baseline.runs >= minRuns;
     out.push({
       ruleId: 'log.pipe_to_shell',
       ruleName: 'Remote script piped into a shell',
       category: 'log',
-      severity: 'high',
-      score: 0.8,
+      severity: knowsHosts ? 'high' : 'low',
+      score: knowsHosts ? 0.8 : 0.35,
       summary: `A step piped a script from ${[...pipeHosts].join(', ')} straight into a shell, a host this pipeline never contacted; the script ran unverified with the job's secrets (the Codecov uploader pattern): pin it by checksum (M1591).`,
       matches: pipes,
       mitigations: ['M1591', 'D1590'],

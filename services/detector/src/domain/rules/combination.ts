@@ -4,13 +4,16 @@ import type { Candidate } from './rule.js';
 /**
  * Several weak signals in one run (a new host, a CPU spike, a new process) are
  * how a quiet implant looks. Three or more low/medium findings from at least two
- * categories, strong enough together, add one high finding naming them all.
+ * categories, two of them beyond resource figures, strong enough together, add one
+ * high finding naming them all.
  */
 export function combineWeakSignals(candidates: readonly Candidate[]): Candidate | undefined {
   const weak = candidates.filter((candidate) => candidate.severity === 'low' || candidate.severity === 'medium');
   if (weak.length < 3 || weak.length < candidates.length) return undefined;
   const categories = new Set(weak.map((candidate) => candidate.category));
   if (categories.size < 2) return undefined;
+  // Resource figures rise together (a slow run is slow everywhere), so they count once.
+  if (weak.filter((candidate) => candidate.category !== 'resource').length < 2) return undefined;
   // Independent-evidence combination: the chance that every signal is innocent.
   const combined = 1 - weak.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
   if (combined < 0.85) return undefined;

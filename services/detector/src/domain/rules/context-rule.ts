@@ -78,16 +78,21 @@ function releaseFindings(context: RuleContext): Candidate[] {
   if (!RELEASE_JOB.test(name) && (artifacts?.length ?? 0) === 0) return [];
   const { actors, triggers } = context.baseline.seen;
   const unusual: string[] = [];
-  if (run.actor && !actors[run.actor]) unusual.push(`actor ${run.actor}`);
-  if (run.trigger && !triggers[run.trigger]) unusual.push(`trigger ${run.trigger}`);
+  const newActor = run.actor !== undefined && !actors[run.actor];
+  const newTrigger = run.trigger !== undefined && !triggers[run.trigger];
+  if (newActor) unusual.push(`actor ${run.actor}`);
+  if (newTrigger) unusual.push(`trigger ${run.trigger}`);
   if (unusual.length === 0) return [];
+  // Whoever merges often runs the release, so a new actor alone is a note; a new way of
+  // starting the release (dispatch, a PR trigger) is worth a look, and both together more.
+  const severity = newActor && newTrigger ? 'high' : newTrigger ? 'medium' : 'low';
   return [
     {
       ruleId: 'context.release.unusual_identity',
       ruleName: 'Release job run by an unusual identity or trigger',
       category: 'context',
-      severity: unusual.length === 2 ? 'high' : 'medium',
-      score: unusual.length === 2 ? 0.85 : 0.65,
+      severity,
+      score: severity === 'high' ? 0.85 : severity === 'medium' ? 0.65 : 0.35,
       subject: unusual.join(' '),
       summary: `This release job ran with ${unusual.join(' and ')}, unlike its ${context.baseline.runs} earlier runs (usually ${topSeen(actors, 2).map((a) => a.value).join(', ') || 'n/a'} on ${topSeen(triggers, 2).map((t) => t.value).join(', ') || 'n/a'}); confirm this release was intended before anyone installs it.`,
       evidence: { observed: { actor: run.actor ?? null, trigger: run.trigger ?? null }, baseline: { runs: context.baseline.runs, usual_actors: topSeen(actors, 5), usual_triggers: topSeen(triggers, 5) } },

@@ -14,12 +14,21 @@ export const integrityRule: Rule = (context) => [
   ...actionFindings(context),
 ];
 
+/** Versions that are rebuilt by design. */
+const MUTABLE_VERSION = /(snapshot|dev|nightly|latest|edge|canary)/i;
+
+/** Refs that are meant to move: major-only tags and branch names. */
+const FLOATING_REF = /^(v?\d+|main|master|develop|trunk|latest|stable|release(s)?)$/i;
+
 function dependencyFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
   for (const dependency of context.event.dependencies ?? []) {
     const key = dependencyKey(dependency.name, dependency.version);
     const expected = context.baseline.dependencies[key];
-    if (!expected || expected === digestFingerprint(dependency.digest)) continue;
+    const fingerprint = digestFingerprint(dependency.digest);
+    if (!expected || expected === fingerprint) continue;
+    const onceKey = `dep|${key}|${fingerprint}`;
+    if (context.baseline.alerted.includes(onceKey)) continue;
     const label = dependency.version ? `${dependency.name}@${dependency.version}` : dependency.name;
     out.push({
       ruleId: 'integrity.dependency.digest_mismatch',
@@ -29,8 +38,9 @@ function dependencyFindings(context: RuleContext): Candidate[] {
       score: 0.97,
       subject: key,
       summary: `${label} arrived with digest ${shortDigest(dependency.digest)} but earlier runs got ${shortDigest(expected)} for the same version${dependency.source ? ` from ${dependency.source}` : ''}; the download was altered: pin and verify it, and rotate every secret this job could read.`,
-      evidence: { observed: { ...dependency }, expected_digest_prefix: expected, first_seen_by: 'earlier runs of this pipeline' },
+      evidence: { observed: { ...dependency }, expected_digest_prefix: expected, first_seen_by: 'earlier runs of this pipeline', reported: 'once per new digest' },
       mitigations: ['M1591', 'D1590'],
+      onceKey,
     });
   }
   return out;
@@ -72,16 +82,21 @@ function artifactFindings(context: RuleContext): Candidate[] {
         mitigations: ['M1590'],
       });
     }
-    if (previous && artifact.version && previous.digest !== digestFingerprint(artifact.digest)) {
+    const fingerprint = digestFingerprint(artifact.digest);
+    const onceKey = `artifact|${key}|${fingerprint}`;
+    if (previous && artifact.version && previous.digest !== fingerprint && !context.baseline.alerted.includes(onceKey)) {
+      // A re-run of the same CI run, or a snapshot version, is expected to rebuild differently.
+      const expected = previous.run === context.event.run.id || MUTABLE_VERSION.test(artifact.version);
       out.push({
         ruleId: 'integrity.artifact.digest_changed',
         ruleName: 'Same artifact version rebuilt with a different digest',
         category: 'integrity',
-        severity: 'high',
-        score: 0.85,
+        severity: expected ? 'low' : 'high',
+        score: expected ? 0.3 : 0.85,
+        onceKey,
         subject: `${key}#digest`,
         summary: `Artifact ${label} was built again with digest ${shortDigest(artifact.digest)}, not the ${shortDigest(previous.digest)} recorded for that version; a released version must not change: compare the two builds' inputs.`,
-        evidence: { observed: { ...artifact }, expected_digest_prefix: previous.digest },
+        evidence: { observed: { ...artifact }, expected_digest_prefix: previous.digest, recorded_by_run: previous.run },
         mitigations: ['M1590', 'M1591'],
       });
     }
@@ -95,15 +110,22 @@ function actionFindings(context: RuleContext): Candidate[] {
     if (!step.action || !step.action_sha) continue;
     const expected = context.baseline.actions[step.action];
     if (!expected || expected === step.action_sha) continue;
+    const onceKey = `action|${step.action}|${step.action_sha}`;
+    if (context.baseline.alerted.includes(onceKey)) continue;
+    // Major tags (v4) and branches move on every release by design; an exact version tag must not.
+    const floating = FLOATING_REF.test(step.action.slice(step.action.lastIndexOf('@') + 1));
     out.push({
       ruleId: 'integrity.action.ref_moved',
       ruleName: 'Action tag now points at a different commit',
       category: 'integrity',
-      severity: 'high',
-      score: 0.9,
+      severity: floating ? 'low' : 'high',
+      score: floating ? 0.35 : 0.9,
+      onceKey,
       subject: step.action,
-      summary: `${step.action} resolved to commit ${step.action_sha.slice(0, 12)} instead of ${expected.slice(0, 12)} seen before; a moved tag is how tj-actions/changed-files was hijacked: pin the action to a reviewed commit SHA.`,
-      evidence: { observed: { step: step.name, action: step.action, action_sha: step.action_sha }, expected_sha: expected },
+      summary: floating
+        ? `${step.action} now resolves to commit ${step.action_sha.slice(0, 12)} instead of ${expected.slice(0, 12)}; major tags move on each release, but a retargeted tag is also how tj-actions/changed-files was hijacked: check the action published a release, and pin it to a reviewed commit SHA.`
+        : `${step.action} resolved to commit ${step.action_sha.slice(0, 12)} instead of ${expected.slice(0, 12)} seen before; an exact version tag must never move, and a moved tag is how tj-actions/changed-files was hijacked: pin the action to a reviewed commit SHA.`,
+      evidence: { observed: { step: step.name, action: step.action, action_sha: step.action_sha }, expected_sha: expected, floating_ref: floating },
       mitigations: ['M1591'],
     });
   }

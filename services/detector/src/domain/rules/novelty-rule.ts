@@ -61,20 +61,34 @@ function egressFindings(context: RuleContext): Candidate[] {
       });
       continue;
     }
-    const severity: Severity = badPort ? 'high' : 'medium';
+    // A new mirror of a site the pipeline already uses (cdn2.example.org next to cdn.example.org) is a note.
+    const sameSite = egress.host !== undefined && Object.keys(seen).some((known) => siteOf(known) === siteOf(egress.host!));
+    const severity: Severity = badPort ? 'high' : sameSite ? 'low' : 'medium';
     out.push({
       ruleId: 'access.egress.new_host',
       ruleName: 'New egress destination',
       category: 'access',
       severity,
-      score: badPort ? 0.85 : 0.6,
+      score: badPort ? 0.85 : sameSite ? 0.35 : 0.6,
       subject: key,
       summary: `Connected to ${where}, which this pipeline has not contacted in ${runs} runs${badPort ? ' (a port used by mining pools and reverse shells)' : ''}; check which step opened it and whether it could carry secrets out.`,
-      evidence: { observed: { ...egress }, baseline: normal },
+      evidence: { observed: { ...egress }, same_site_as_known_host: sameSite, baseline: normal },
       mitigations: ['D1590'],
     });
   }
   return out;
+}
+
+/**
+ * The registrable part of a host name, approximated without a public-suffix list:
+ * the last two labels, or three when the second-level label is a short one like co.uk.
+ */
+export function siteOf(host: string): string {
+  const labels = host.toLowerCase().split('.').filter(Boolean);
+  if (labels.length <= 2) return labels.join('.');
+  const second = labels[labels.length - 2]!;
+  const take = second.length <= 3 && labels[labels.length - 1]!.length === 2 ? 3 : 2;
+  return labels.slice(-take).join('.');
 }
 
 function secretFindings(context: RuleContext): Candidate[] {
@@ -122,8 +136,9 @@ function processFindings(context: RuleContext): Candidate[] {
         ruleId: 'access.process.new_hash',
         ruleName: 'Known executable with a new hash',
         category: 'access',
-        severity: 'medium',
-        score: 0.65,
+        // Toolchain and image upgrades change hashes all the time; alone this is a note.
+        severity: 'low',
+        score: 0.45,
         subject: process.exe,
         summary: `${process.exe} ran with sha256 ${process.sha256.slice(0, 12)}…, which differs from every build of it seen in ${known[2]} runs; confirm it was updated on purpose (toolchain or image upgrade), not replaced.`,
         evidence: { observed: { ...process }, ...describeSeen(known), known_hash_prefixes: hashes },

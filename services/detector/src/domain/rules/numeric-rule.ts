@@ -33,6 +33,9 @@ export const numericRule: Rule = (context) => {
 /** Spreads added to the threshold when judging against a sibling's baseline. */
 const PRIOR_MARGIN = 2;
 
+/** A value must clear the largest recent value by this much: normal heavy tails (cache misses) stay quiet. */
+const TAIL_FACTOR = 1.2;
+
 function judge(key: string, observed: number, history: number[], context: RuleContext, prior: PipelineBaseline | undefined): Candidate | undefined {
   const settings = prior ? { ...context.settings, zThreshold: context.settings.zThreshold + PRIOR_MARGIN } : context.settings;
   const spec = specFor(key);
@@ -40,16 +43,22 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
   const z = (observed - stats.median) / stats.spread;
   const isMetric = key.startsWith('metrics.');
   const direction = z >= 0 ? 'high' : 'low';
-  // Resources only alarm upwards (a faster build is not an attack); metrics both ways (tests vanishing is).
-  if (direction === 'low' && !isMetric) return undefined;
+  // Resources only alarm upwards (a faster build is not an attack); metrics both ways
+  // (tests vanishing is), but only on successful runs: a failed run stops early by nature.
+  if (direction === 'low' && (!isMetric || (context.event.run.status ?? 'success') !== 'success')) return undefined;
   const absZ = Math.abs(z);
   if (absZ < settings.zThreshold) return undefined;
   const ratio = stats.median === 0 ? Number.POSITIVE_INFINITY : observed / stats.median;
   const farEnough = direction === 'high' ? ratio >= settings.minRatio : ratio <= 1 / settings.minRatio;
   if (!farEnough) return undefined;
+  const peak = direction === 'high' ? Math.max(...history) : Math.min(...history);
+  const beyondTail = direction === 'high' ? observed > TAIL_FACTOR * peak : observed < peak / TAIL_FACTOR;
+  if (!beyondTail) return undefined;
 
-  const strong = absZ >= settings.highZ && (direction === 'high' ? ratio >= settings.highRatio : ratio <= 1 / settings.highRatio);
-  const severity: Severity = strong && !isMetric && !prior ? 'high' : 'medium';
+  const strong =
+    absZ >= settings.highZ &&
+    (direction === 'high' ? ratio >= settings.highRatio && observed >= 2 * peak : ratio <= 1 / settings.highRatio);
+  const severity = numericSeverity({ strong, isMetric, prior: prior !== undefined, slug: spec.slug });
   const band: [number, number] = [
     round(Math.max(0, stats.median - settings.zThreshold * stats.spread), 3),
     round(stats.median + settings.zThreshold * stats.spread, 3),
@@ -79,11 +88,21 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
       observed,
       ratio: Number.isFinite(ratio) ? round(ratio, 3) : null,
       robust_z: round(z, 2),
-      baseline: { n: stats.n, median: stats.median, mad: stats.mad, spread: round(stats.spread, 3), band, ...(prior ? { borrowed_from: prior.pipeline_id } : {}) },
+      baseline: { n: stats.n, median: stats.median, mad: stats.mad, spread: round(stats.spread, 3), band, peak, ...(prior ? { borrowed_from: prior.pipeline_id } : {}) },
       ...(lastGood && previous !== undefined
         ? { last_good_run: { run_id: lastGood.run_id, occurred_at: lastGood.occurred_at, value: previous, change: round(observed - previous, 3) } }
         : {}),
     },
     mitigations: ['D1590'],
   };
+}
+
+/**
+ * Resource spikes are medium, and high only when far past everything recent.
+ * Queue time measures the CI's capacity, not the job, and user metrics carry no
+ * known attack meaning, so both start low; a sibling's baseline is only a hint.
+ */
+function numericSeverity(facts: { strong: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
+  if (facts.prior || facts.isMetric || facts.slug === 'queue') return facts.strong ? 'medium' : 'low';
+  return facts.strong ? 'high' : 'medium';
 }

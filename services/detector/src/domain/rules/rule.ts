@@ -26,6 +26,11 @@ export interface Candidate {
   evidence: Record<string, unknown>;
   /** OSC&R mitigation and detection ids this finding speaks to. */
   mitigations: string[];
+  /**
+   * For a change that is reported once (a new digest, a moved tag): the key the
+   * baseline remembers, so later runs with the same change stay quiet.
+   */
+  onceKey?: string;
 }
 
 export type Rule = (context: RuleContext) => Candidate[];
