@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerConsole } from './commands/console-command.js';
 import { registerForward } from './commands/forward-command.js';
 import { registerRedeliver } from './commands/redeliver-command.js';
 import { registerReplay } from './commands/replay-command.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerSuppress(program);
   registerRedeliver(program);
   registerForward(program);
+  registerConsole(program);
   return program;
 }
 

@@ -41,13 +41,17 @@ export interface CollectorDeps {
    * console and its API in the embedded default).
    */
   extensions?: ((app: FastifyInstance) => void)[];
+  /** PEM certificate (chain) and private key: the app serves HTTPS instead of HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 /** Builds the collector's HTTP app without listening, so tests can inject or bind port 0. */
 export function buildCollectorApp(deps: CollectorDeps): FastifyInstance {
   const metrics = deps.metrics ?? createCollectorMetrics();
   // Fastify's own logger stays off: the app logs through our Logger, and only for 5xx.
-  const app = Fastify({ logger: false, bodyLimit: deps.maxBodyBytes });
+  const options = { logger: false, bodyLimit: deps.maxBodyBytes } as const;
+  // An HTTPS fastify is typed over https.Server; routes and hooks use nothing that differs.
+  const app = (deps.tls ? Fastify({ ...options, https: { cert: deps.tls.cert, key: deps.tls.key } }) : Fastify(options)) as unknown as FastifyInstance;
   // Our own credentials are secrets too: a log that prints one must not pass it on.
   const knownSecretValues = [
     ...(deps.knownSecretValues ?? []),

@@ -1,7 +1,8 @@
 export { buildCollectorApp, type CollectorDeps } from './build-collector-app.js';
 export { listenCollector, type ListenOptions, type ListeningCollector } from './listen.js';
 export { createEventDedupe, type EventDedupe } from './ingest/event-dedupe.js';
-export { createBearerAuth, type BearerAuth, type BearerVerdict } from './auth/bearer-auth.js';
+export { TOKEN_COOKIE, cookieValue, createBearerAuth, type BearerAuth, type BearerVerdict } from './auth/bearer-auth.js';
+export { registerAuthHook, type SelfAuthenticatedRouteConfig } from './http/auth-hook.js';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 export { RETRY_AFTER_SECONDS } from './http/bus-failure.js';
 export type { LineError } from './ingest/line-error.js';

@@ -1,5 +1,6 @@
 import { topicNames, type Bus, type Config, type Logger } from '@pipewatch/shared';
-import { buildCollectorApp, createEventDedupe, listenCollector } from '@pipewatch/collector';
+import { buildCollectorApp, createEventDedupe, listenCollector, type CollectorDeps } from '@pipewatch/collector';
+import { readConfiguredFile } from './configured-file.js';
 
 export interface RunningService {
   address?: string;
@@ -8,13 +9,15 @@ export interface RunningService {
 
 /**
  * The collector over any bus: used alone in distributed mode and inside the embedded default.
- * `env` is where the values of the secrets named by PIPEWATCH_SECRET_NAMES are looked up.
+ * `env` is where the values of the secrets named by PIPEWATCH_SECRET_NAMES are looked up;
+ * `extensions` add routes behind the same auth (the console in the embedded default).
  */
 export async function startCollectorOn(
   bus: Bus,
   config: Config,
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
+  extensions: NonNullable<CollectorDeps['extensions']> = [],
 ): Promise<RunningService> {
   const tokens = config.PIPEWATCH_INGEST_TOKENS ?? [];
   const app = buildCollectorApp({
@@ -28,6 +31,8 @@ export async function startCollectorOn(
     ...(config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN ? { gitlab: { token: config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN } } : {}),
     knownSecretValues: knownSecretValues(config.PIPEWATCH_SECRET_NAMES ?? [], env, logger),
     maxLogLines: config.PIPEWATCH_MAX_LOG_LINES,
+    extensions,
+    ...collectorTls(config),
   });
   const server = await listenCollector(app, {
     port: config.PORT,
@@ -54,4 +59,15 @@ function knownSecretValues(names: readonly string[], env: Record<string, string 
   }
   if (unset.length > 0) logger.warn('PIPEWATCH_SECRET_NAMES lists variables that are not set; their values cannot be redacted', { names: unset });
   return values;
+}
+
+/** HTTPS when PIPEWATCH_TLS_CERT_FILE and PIPEWATCH_TLS_KEY_FILE are set (the schema requires both or neither). */
+function collectorTls(config: Config): { tls?: { cert: Buffer; key: Buffer } } {
+  if (!config.PIPEWATCH_TLS_CERT_FILE || !config.PIPEWATCH_TLS_KEY_FILE) return {};
+  return {
+    tls: {
+      cert: readConfiguredFile('PIPEWATCH_TLS_CERT_FILE', config.PIPEWATCH_TLS_CERT_FILE),
+      key: readConfiguredFile('PIPEWATCH_TLS_KEY_FILE', config.PIPEWATCH_TLS_KEY_FILE),
+    },
+  };
 }

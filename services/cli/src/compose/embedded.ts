@@ -4,6 +4,7 @@ import { createFileBaselineStore, startDetector } from '@pipewatch/detector';
 import { createNdjsonFileSink, startAlerter } from '@pipewatch/alerter';
 import { settingsFromConfig } from '../settings-from-config.js';
 import { startCollectorOn } from './collector-service.js';
+import { embeddedConsoleExtension } from './console.js';
 import { fileDeadLetterStoreFor, fileLedgerFor, fileSuppressionStoreFor, notificationsFor } from './webhook-sinks.js';
 
 export interface RunningPipewatch {
@@ -15,7 +16,8 @@ export interface RunningPipewatch {
  * The embedded default: collector, detector and alerter in one process over the
  * in-memory bus. Starts downstream first and stops upstream first, so nothing
  * accepted is dropped on the floor by an orderly shutdown. Notification state
- * (claims, dead letters, suppressions) lives in files next to the findings.
+ * (claims, dead letters, suppressions) lives in files next to the findings. The
+ * collector also serves the console (/ui) over those files.
  */
 export async function startEmbedded(config: Config, logger: Logger, env: Record<string, string | undefined> = process.env): Promise<RunningPipewatch> {
   const dataDir = resolve(config.PIPEWATCH_DATA_DIR);
@@ -33,7 +35,8 @@ export async function startEmbedded(config: Config, logger: Logger, env: Record<
   const store = await createFileBaselineStore({ path: join(dataDir, 'baselines.ndjson') });
   const detector = await startDetector({ bus, topics, store, settings: settingsFromConfig(config), logger });
 
-  const server = await startCollectorOn(bus, config, logger);
+  // The console reads what the detector and alerter write in the data dir.
+  const server = await startCollectorOn(bus, config, logger, env, [embeddedConsoleExtension(config, logger)]);
   logger.info('embedded pipeline ready', { data_dir: dataDir, baselines: store.size() });
 
   return {

@@ -43,6 +43,27 @@ export function bearerToken(authorization: string | undefined): string | undefin
 }
 
 /**
+ * The cookie that carries a token for browsers, which cannot send a bearer header
+ * on page loads; the console sets it (HttpOnly, SameSite=Strict) after a login.
+ */
+export const TOKEN_COOKIE = 'pipewatch_token';
+
+/** One cookie's value from a Cookie header (percent-decoded); undefined when absent, empty or malformed. */
+export function cookieValue(cookieHeader: string | undefined, name: string): string | undefined {
+  for (const pair of (cookieHeader ?? '').split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals === -1 || pair.slice(0, equals).trim() !== name) continue;
+    try {
+      const value = decodeURIComponent(pair.slice(equals + 1).trim());
+      return value.length > 0 ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The password of `Authorization: Basic base64(user:password)`. Jenkins'
  * Notification plugin can send no other header: it turns the user-info of the
  * endpoint URL (`https://pipewatch:<token>@host/...`) into Basic auth.

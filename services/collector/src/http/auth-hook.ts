@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { basicPassword, bearerToken, type BearerAuth } from '../auth/bearer-auth.js';
+import { TOKEN_COOKIE, basicPassword, bearerToken, cookieValue, type BearerAuth } from '../auth/bearer-auth.js';
 import { sendError } from './error-body.js';
 
 /** Probes must answer without credentials: orchestrators do not carry ingest tokens. */
@@ -16,6 +16,15 @@ export const SELF_AUTHENTICATED_ROUTES = new Set(['/webhooks/github', '/webhooks
 export const BASIC_AUTH_ROUTES = new Set(['/webhooks/jenkins']);
 
 /**
+ * Route option `config: { selfAuthenticated: true }` marks a route that checks the
+ * token itself: the console's pages, which answer a browser with a login form
+ * instead of a JSON 401.
+ */
+export interface SelfAuthenticatedRouteConfig {
+  selfAuthenticated?: boolean;
+}
+
+/**
  * Runs on every request (unknown paths too) before the body is read, so an
  * unauthenticated client cannot make us buffer a large body.
  */
@@ -25,9 +34,12 @@ export function registerAuthHook(app: FastifyInstance, auth: BearerAuth): void {
     const route = request.routeOptions.url;
     if (route !== undefined && OPEN_ROUTES.has(route) && (request.method === 'GET' || request.method === 'HEAD')) return;
     if (route !== undefined && SELF_AUTHENTICATED_ROUTES.has(route) && request.method === 'POST') return;
+    if ((request.routeOptions.config as SelfAuthenticatedRouteConfig | undefined)?.selfAuthenticated === true) return;
     const authorization = request.headers.authorization;
-    const presented =
+    const fromHeader =
       route !== undefined && BASIC_AUTH_ROUTES.has(route) ? (bearerToken(authorization) ?? basicPassword(authorization)) : bearerToken(authorization);
+    // A browser's console session; SameSite=Strict keeps other sites from riding on it.
+    const presented = fromHeader ?? cookieValue(request.headers.cookie, TOKEN_COOKIE);
     const verdict = auth.checkToken(presented);
     if (verdict === 'missing') {
       reply.header('www-authenticate', 'Bearer');

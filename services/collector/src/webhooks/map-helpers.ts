@@ -71,3 +71,12 @@ export function record<V>(entries: Record<string, V | undefined>): Record<string
   const kept = Object.entries(entries).filter((entry): entry is [string, V] => entry[1] !== undefined);
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
+
+/**
+ * `table[key]` for a key that came from a payload or a header, read only from the
+ * table's own entries: `constructor`, `__proto__` or `toString` must not find
+ * Object.prototype's members (which made e.g. `X-GitHub-Event: __proto__` a 500).
+ */
+export function lookup<V>(table: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

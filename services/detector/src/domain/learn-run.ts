@@ -6,6 +6,7 @@ import { summarize } from './robust-stats.js';
 import { epochSeconds, see } from './seen-set.js';
 import { MAX_METRICS, RELATIVE_FLOOR, seriesOf, specFor } from './series.js';
 import type { DetectorSettings } from './settings.js';
+import { ownEntry, setOwnEntry } from './own-entry.js';
 
 /** Statuses whose resource figures say nothing about a normal run. */
 const UNREPRESENTATIVE = new Set(['cancelled', 'skipped', 'running']);
@@ -34,36 +35,35 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
 
   const { access } = event;
   const max = settings.maxSeen;
-  for (const egress of access?.egress ?? []) {
-    const key = egressKey(egress);
-    if (key) see(baseline.seen.egress, key, atSeconds, max);
-    if (egress.port !== undefined) see(baseline.seen.ports, String(egress.port), atSeconds, max);
-  }
+  // Seen-sets count runs, not connections: each value once per run.
+  const egress = access?.egress ?? [];
+  for (const key of new Set(egress.map(egressKey))) if (key) see(baseline.seen.egress, key, atSeconds, max);
+  for (const port of new Set(egress.map((item) => item.port))) if (port !== undefined) see(baseline.seen.ports, String(port), atSeconds, max);
   for (const name of new Set(access?.secrets ?? [])) see(baseline.seen.secrets, name, atSeconds, max);
+  for (const exe of new Set((access?.processes ?? []).map((process) => process.exe))) see(baseline.seen.processes, exe, atSeconds, max);
   for (const process of access?.processes ?? []) {
-    see(baseline.seen.processes, process.exe, atSeconds, max);
     if (process.sha256) rememberHash(baseline, process.exe, digestFingerprint(process.sha256));
   }
   for (const path of new Set((access?.files_written ?? []).map(pathShape))) see(baseline.seen.files, path, atSeconds, max);
   for (const [scope, level] of Object.entries(access?.permissions ?? {})) {
-    const known = baseline.permissions[scope];
-    if (known === undefined || permissionRank(level) > permissionRank(known)) baseline.permissions[scope] = level;
+    const known = ownEntry(baseline.permissions, scope);
+    if (known === undefined || permissionRank(level) > permissionRank(known)) setOwnEntry(baseline.permissions, scope, level);
   }
   if (event.run.actor) see(baseline.seen.actors, event.run.actor, atSeconds, max);
   if (event.run.trigger) see(baseline.seen.triggers, event.run.trigger, atSeconds, max);
 
   for (const dependency of event.dependencies ?? []) {
-    baseline.dependencies[dependencyKey(dependency.name, dependency.version)] = digestFingerprint(dependency.digest);
+    setOwnEntry(baseline.dependencies, dependencyKey(dependency.name, dependency.version), digestFingerprint(dependency.digest));
   }
   for (const artifact of event.artifacts ?? []) {
-    baseline.artifacts[dependencyKey(artifact.name, artifact.version)] = {
+    setOwnEntry(baseline.artifacts, dependencyKey(artifact.name, artifact.version), {
       digest: digestFingerprint(artifact.digest),
       signed: artifact.signed ?? null,
       run: event.run.id,
-    };
+    });
   }
   for (const step of event.steps ?? []) {
-    if (step.action && step.action_sha) baseline.actions[step.action] = step.action_sha;
+    if (step.action && step.action_sha) setOwnEntry(baseline.actions, step.action, step.action_sha);
   }
   capRecord(baseline.dependencies, settings.maxDependencies);
   capRecord(baseline.artifacts, max);
@@ -80,10 +80,10 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
 function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: DetectorSettings): void {
   const series = seriesOf(event);
   for (const [key, value] of series) {
-    let history = baseline.numeric[key];
+    let history = ownEntry(baseline.numeric, key);
     if (!history) {
       if (Object.keys(baseline.numeric).length >= SERIES_CAP) continue;
-      history = baseline.numeric[key] = [];
+      history = setOwnEntry(baseline.numeric, key, []);
     }
     let learned = value;
     if (history.length >= settings.minRuns) {
@@ -125,7 +125,7 @@ export function wasSeen(baseline: PipelineBaseline, eventId: string): boolean {
 }
 
 function rememberHash(baseline: PipelineBaseline, exe: string, fingerprint: string): void {
-  const hashes = (baseline.process_hashes[exe] ??= []);
+  const hashes = ownEntry(baseline.process_hashes, exe) ?? setOwnEntry(baseline.process_hashes, exe, []);
   if (hashes.includes(fingerprint)) return;
   hashes.push(fingerprint);
   if (hashes.length > HASHES_PER_EXE) hashes.shift();

@@ -1,4 +1,5 @@
 import type { SeenEntry, SeenSet } from './baseline.js';
+import { ownEntry, setOwnEntry } from './own-entry.js';
 
 export function epochSeconds(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000);
@@ -10,13 +11,13 @@ export function isoFromEpoch(seconds: number): string {
 
 /** Records one sighting; past `max` entries the one seen least recently is forgotten. */
 export function see(set: SeenSet, key: string, atSeconds: number, max: number): void {
-  const entry = set[key];
+  const entry = ownEntry(set, key);
   if (entry) {
     entry[1] = Math.max(entry[1], atSeconds);
     entry[2] += 1;
     return;
   }
-  set[key] = [atSeconds, atSeconds, 1];
+  setOwnEntry(set, key, [atSeconds, atSeconds, 1]);
   const keys = Object.keys(set);
   if (keys.length <= max) return;
   let oldest = keys[0]!;

@@ -1,4 +1,5 @@
 import type { RunEvent } from '@pipewatch/shared';
+import { lookup } from '../map-helpers.js';
 
 type RunStatus = NonNullable<RunEvent['run']['status']>;
 
@@ -15,7 +16,7 @@ const CONCLUSIONS: Record<string, RunStatus> = {
 };
 
 export function runStatus(conclusion: string | null | undefined): RunStatus | undefined {
-  return conclusion ? CONCLUSIONS[conclusion] : undefined;
+  return conclusion ? lookup(CONCLUSIONS, conclusion) : undefined;
 }
 
 /**

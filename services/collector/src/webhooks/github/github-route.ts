@@ -4,6 +4,7 @@ import { sendError } from '../../http/error-body.js';
 import { headerValue } from '../../http/header-value.js';
 import type { RawBody } from '../../ingest/raw-body.js';
 import { handleDelivery, type DeliveryDeps } from '../handle-delivery.js';
+import { lookup } from '../map-helpers.js';
 import { ignored, type MapResult } from '../map-result.js';
 import { sendNotConfigured } from '../not-configured.js';
 import { mapWorkflowJob } from './map-workflow-job.js';
@@ -56,7 +57,7 @@ export function registerGithubRoute(app: FastifyInstance, deps: GithubRouteDeps)
         {
           ci: 'github',
           deliveryId: headerValue(request.headers['x-github-delivery'])?.slice(0, 200),
-          map: MAPPERS[event] ?? (() => ignored('unsupported_event', `GitHub event ${event.slice(0, 100)}`)),
+          map: lookup(MAPPERS, event) ?? (() => ignored('unsupported_event', `GitHub event ${event.slice(0, 100)}`)),
         },
         deps,
       );

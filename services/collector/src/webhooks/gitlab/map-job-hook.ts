@@ -1,5 +1,5 @@
 import { RUN_SCHEMA, type RunEvent } from '@pipewatch/shared';
-import { clip, clipId, compact, isoTime, nonEmpty, readPayload, record, secondsBetween } from '../map-helpers.js';
+import { clip, clipId, compact, isoTime, lookup, nonEmpty, readPayload, record, secondsBetween } from '../map-helpers.js';
 import { ignored, missingTime, type MapResult } from '../map-result.js';
 import { FINISHED, mapRunner, projectPath, triggerOf } from './gitlab-common.js';
 import { JobHook } from './gitlab-payloads.js';
@@ -14,7 +14,7 @@ export function mapGitlabJob(payload: unknown): MapResult {
   const read = readPayload(JobHook, payload);
   if (!read.ok) return read.result;
   const hook = read.value;
-  const status = FINISHED[hook.build_status];
+  const status = lookup(FINISHED, hook.build_status);
   if (status === undefined) return ignored('not_finished', `job status ${hook.build_status}`);
 
   const path = projectPath(hook.project?.path_with_namespace, hook.repository?.homepage, hook.project_id ?? hook.project?.id);

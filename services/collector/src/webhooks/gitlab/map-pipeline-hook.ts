@@ -1,5 +1,5 @@
 import { RUN_SCHEMA, type RunEvent } from '@pipewatch/shared';
-import { clip, clipId, compact, isoTime, nonEmpty, readPayload, record } from '../map-helpers.js';
+import { clip, clipId, compact, isoTime, lookup, nonEmpty, readPayload, record } from '../map-helpers.js';
 import { ignored, missingTime, type MapResult } from '../map-result.js';
 import { FINISHED, triggerOf } from './gitlab-common.js';
 import { PipelineHook } from './gitlab-payloads.js';
@@ -14,7 +14,7 @@ export function mapGitlabPipeline(payload: unknown): MapResult {
   const read = readPayload(PipelineHook, payload);
   if (!read.ok) return read.result;
   const { object_attributes: pipeline, project, merge_request: mr, user, builds } = read.value;
-  const status = FINISHED[pipeline.status];
+  const status = lookup(FINISHED, pipeline.status);
   if (status === undefined) return ignored('not_finished', `pipeline status ${pipeline.status}`);
 
   const path = project.path_with_namespace;

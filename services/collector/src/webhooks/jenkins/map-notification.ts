@@ -1,5 +1,5 @@
 import { RUN_SCHEMA, type RunEvent } from '@pipewatch/shared';
-import { clip, clipId, compact, isoTime, nonEmpty, readPayload, record } from '../map-helpers.js';
+import { clip, clipId, compact, isoTime, lookup, nonEmpty, readPayload, record } from '../map-helpers.js';
 import { ignored, missingTime, type MapResult } from '../map-result.js';
 import { JenkinsNotification } from './jenkins-payload.js';
 
@@ -34,7 +34,8 @@ export function mapJenkinsNotification(payload: unknown): MapResult {
   const durationS = typeof build.duration === 'number' && build.duration >= 0 ? build.duration / 1000 : undefined;
   // At COMPLETED the plugin stamps start + duration, i.e. the end; FINALIZED is stamped later, when post-build work is done.
   const finished = build.phase === 'COMPLETED' ? at : undefined;
-  const started = finished !== undefined && durationS !== undefined ? new Date(Date.parse(finished) - durationS * 1000).toISOString() : undefined;
+  // isoTime, not toISOString: a duration near Number.MAX_VALUE puts the start outside Date's range (a RangeError, once a 500).
+  const started = finished !== undefined && durationS !== undefined ? isoTime(Date.parse(finished) - durationS * 1000) : undefined;
   const tests = build.test_summary;
   const repository = build.scm?.url ? withoutCredentials(build.scm.url) : undefined;
 
@@ -53,7 +54,7 @@ export function mapJenkinsNotification(payload: unknown): MapResult {
       id: String(build.number),
       number: build.number,
       url: build.full_url ? clip(build.full_url, 2000) : undefined,
-      status: build.status ? RESULTS[build.status] : undefined,
+      status: build.status ? lookup(RESULTS, build.status) : undefined,
       branch: build.scm?.branch ? clip(build.scm.branch.replace(/^origin\//, ''), 500) : undefined,
       commit: build.scm?.commit ? clip(build.scm.commit, 200) : undefined,
       started_at: started,

@@ -1,5 +1,6 @@
 import { topSeen } from '../seen-set.js';
 import type { Candidate, Rule } from './rule.js';
+import { ownEntry } from '../own-entry.js';
 
 /** Triggers that run code the base repository did not review, with its privileges. */
 export const RISKY_TRIGGERS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run', 'issue_comment']);
@@ -14,7 +15,7 @@ export const identityRule: Rule = (context) => {
   const { actors, triggers } = context.baseline.seen;
   const runs = context.baseline.runs;
   const out: Candidate[] = [];
-  if (run.actor && !actors[run.actor]) {
+  if (run.actor && !ownEntry(actors, run.actor)) {
     out.push({
       ruleId: 'access.actor.new',
       ruleName: 'First run by this actor',
@@ -27,7 +28,7 @@ export const identityRule: Rule = (context) => {
       mitigations: ['M1662'],
     });
   }
-  if (run.trigger && !triggers[run.trigger]) {
+  if (run.trigger && !ownEntry(triggers, run.trigger)) {
     const risky = RISKY_TRIGGERS.has(run.trigger);
     out.push({
       ruleId: 'access.trigger.new',

@@ -2,6 +2,7 @@ import { digestFingerprint } from '../fingerprint.js';
 import { shortDigest } from '../format.js';
 import { dependencyKey } from '../normalize.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
+import { ownEntry } from '../own-entry.js';
 
 /**
  * Checksums and signatures (M1591, M1590). These judge from the second sighting on,
@@ -24,7 +25,7 @@ function dependencyFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
   for (const dependency of context.event.dependencies ?? []) {
     const key = dependencyKey(dependency.name, dependency.version);
-    const expected = context.baseline.dependencies[key];
+    const expected = ownEntry(context.baseline.dependencies, key);
     const fingerprint = digestFingerprint(dependency.digest);
     if (!expected || expected === fingerprint) continue;
     const onceKey = `dep|${key}|${fingerprint}`;
@@ -51,7 +52,7 @@ function artifactFindings(context: RuleContext): Candidate[] {
   for (const artifact of context.event.artifacts ?? []) {
     const key = dependencyKey(artifact.name, artifact.version);
     const label = artifact.version ? `${artifact.name}@${artifact.version}` : artifact.name;
-    const previous = context.baseline.artifacts[key];
+    const previous = ownEntry(context.baseline.artifacts, key);
     const everSigned = previous?.signed === true || Object.entries(context.baseline.artifacts).some(
       ([other, record]) => other.startsWith(`${artifact.name}@`) && record.signed === true,
     );
@@ -108,7 +109,7 @@ function actionFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
   for (const step of context.event.steps ?? []) {
     if (!step.action || !step.action_sha) continue;
-    const expected = context.baseline.actions[step.action];
+    const expected = ownEntry(context.baseline.actions, step.action);
     if (!expected || expected === step.action_sha) continue;
     const onceKey = `action|${step.action}|${step.action_sha}`;
     if (context.baseline.alerted.includes(onceKey)) continue;

@@ -3,6 +3,7 @@ import { digestFingerprint } from '../fingerprint.js';
 import { egressKey } from '../normalize.js';
 import { describeSeen, topSeen } from '../seen-set.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
+import { ownEntry } from '../own-entry.js';
 
 /** Ports used by mining pools and common reverse shells: a new host on one of them is worse. */
 export const SUSPICIOUS_PORTS: ReadonlySet<number> = new Set([1337, 3333, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700]);
@@ -28,9 +29,10 @@ function egressFindings(context: RuleContext): Candidate[] {
     const where = egress.port === undefined ? key : `${key}:${egress.port}`;
     const badPort = egress.port !== undefined && SUSPICIOUS_PORTS.has(egress.port);
     const normal = { runs, usual_destinations: topSeen(seen, 10), known_destinations: Object.keys(seen).length };
-    if (seen[key]) {
+    const known = ownEntry(seen, key);
+    if (known) {
       // A known host on a port the pipeline never used, and one miners and shells favour.
-      if (badPort && !ports[String(egress.port)]) {
+      if (badPort && !ownEntry(ports, String(egress.port))) {
         reported.add(key);
         out.push({
           ruleId: 'access.egress.unusual_port',
@@ -40,7 +42,7 @@ function egressFindings(context: RuleContext): Candidate[] {
           score: 0.8,
           subject: `${key}:${egress.port}`,
           summary: `Connected to ${where}: the host is known but port ${egress.port} (used by mining pools and reverse shells) never appeared in ${runs} runs; find the process behind it.`,
-          evidence: { observed: { ...egress }, host: describeSeen(seen[key]!), known_ports: Object.keys(ports).sort(), baseline: normal },
+          evidence: { observed: { ...egress }, host: describeSeen(known), known_ports: Object.keys(ports).sort(), baseline: normal },
           mitigations: ['D1590'],
         });
       }
@@ -93,7 +95,7 @@ export function siteOf(host: string): string {
 
 function secretFindings(context: RuleContext): Candidate[] {
   const seen = context.baseline.seen.secrets;
-  const fresh = [...new Set(context.event.access?.secrets ?? [])].filter((name) => !seen[name]);
+  const fresh = [...new Set(context.event.access?.secrets ?? [])].filter((name) => !ownEntry(seen, name));
   return fresh.map((name) => ({
     ruleId: 'access.secret.new',
     ruleName: 'Secret used for the first time',
@@ -113,7 +115,7 @@ function processFindings(context: RuleContext): Candidate[] {
   const reported = new Set<string>();
   for (const process of context.event.access?.processes ?? []) {
     if (reported.has(process.exe)) continue;
-    const known = seen[process.exe];
+    const known = ownEntry(seen, process.exe);
     if (!known) {
       reported.add(process.exe);
       out.push({
@@ -129,7 +131,7 @@ function processFindings(context: RuleContext): Candidate[] {
       });
       continue;
     }
-    const hashes = context.baseline.process_hashes[process.exe] ?? [];
+    const hashes = ownEntry(context.baseline.process_hashes, process.exe) ?? [];
     if (process.sha256 && hashes.length > 0 && !hashes.includes(digestFingerprint(process.sha256))) {
       reported.add(process.exe);
       out.push({

@@ -4,6 +4,7 @@ import { round, scoreFromZ, summarize } from '../robust-stats.js';
 import { RELATIVE_FLOOR, seriesOf, specFor } from '../series.js';
 import type { PipelineBaseline } from '../baseline.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
+import { ownEntry } from '../own-entry.js';
 
 /**
  * Every resource and metric against the pipeline's own robust baseline (median and
@@ -14,14 +15,14 @@ export const numericRule: Rule = (context) => {
   const out: Candidate[] = [];
   const { minRuns } = context.settings;
   for (const [key, observed] of seriesOf(context.event)) {
-    const own = context.baseline.numeric[key];
+    const own = ownEntry(context.baseline.numeric, key);
     if (context.judging && own && own.length >= minRuns) {
       const candidate = judge(key, observed, own, context, undefined);
       if (candidate) out.push(candidate);
       continue;
     }
     // While learning, a judged sibling of the same repository stands in, more cautiously.
-    const borrowed = context.prior?.numeric[key];
+    const borrowed = context.prior ? ownEntry(context.prior.numeric, key) : undefined;
     if (context.prior && borrowed && borrowed.length >= minRuns) {
       const candidate = judge(key, observed, borrowed, context, context.prior);
       if (candidate) out.push(candidate);
