@@ -18,9 +18,11 @@ export interface SpawnServerOptions {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
-  /** Per-start temp dir: removed after stop. */
+  /** Per-start temp dir: removed after stop unless keepDir. */
   readonly dir: string;
   readonly logFile: string;
+  /** Leave `dir` in place after stop, for a restart on the same data. Default false. */
+  readonly keepDir?: boolean;
 }
 
 /** A server JVM in its own process group, registered for orphan cleanup and exit hooks. */
@@ -36,6 +38,7 @@ export class ServerProcess implements TrackedServer {
   private stopping: Promise<void> | undefined;
   private readonly child: ChildProcess;
   private readonly lifeline: Socket;
+  private readonly keepDir: boolean;
 
   constructor(options: SpawnServerOptions) {
     const log = openSync(options.logFile, 'a');
@@ -57,6 +60,7 @@ export class ServerProcess implements TrackedServer {
     this.mainPid = this.child.pid;
     this.dir = options.dir;
     this.logFile = options.logFile;
+    this.keepDir = options.keepDir ?? false;
     this.lifeline = this.child.stdio[3] as Socket;
     this.lifeline.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
@@ -92,7 +96,7 @@ export class ServerProcess implements TrackedServer {
   forgetSync(): void {
     untrackServer(this);
     unregisterServer(this.pgid);
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    if (!this.keepDir) rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 
   private async stopNow(graceMs: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanupOrphans } from './cleanup-orphans.js';
@@ -20,15 +20,23 @@ export interface LocalElasticsearchOptions {
   readonly timeoutMs?: number;
   /** Extra elasticsearch.yml settings; they override the defaults. */
   readonly settings?: Settings;
+  /**
+   * Run in this dir instead of a fresh temp dir. A dir an earlier start left behind
+   * (see keepData) is reused with its data: indices, templates, documents.
+   */
+  readonly dir?: string;
+  /** stop() leaves the dir, so a start with `dir` and the same ports restarts this node. Default false. */
+  readonly keepData?: boolean;
 }
 
 export interface LocalElasticsearch {
   /** e.g. 'http://127.0.0.1:40124'. No rest-root module: `GET /` answers 405, use health. */
   readonly url: string;
   readonly httpPort: number;
+  readonly transportPort: number;
   /** The Elasticsearch server JVM (not the CLI launcher in front of it). */
   readonly pid: number;
-  /** Per-start temp dir (linked home, config, data, logs); removed by stop(). */
+  /** Per-start temp dir (linked home, config, data, logs); removed by stop() unless keepData. */
   readonly dir: string;
   /** Console output; the JSON and plain logs are in <dir>/logs. */
   readonly logFile: string;
@@ -66,17 +74,22 @@ export async function startLocalElasticsearch(options: LocalElasticsearchOptions
   await cleanupOrphans();
   const user = await ensureEsUser();
   const [httpPort, transportPort] = (await pickPorts([options.httpPort, options.transportPort])) as [number, number];
-  const dir = mkdtempSync(join(tmpdir(), 'pipewatch-es-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pipewatch-es-'));
+  mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o755); // the Elasticsearch user must be able to traverse it
   const home = join(dir, 'home');
   const config = join(dir, 'config');
   const data = join(dir, 'data');
   const logs = join(dir, 'logs');
   const tmp = join(dir, 'tmp');
+  // A dir kept from an earlier start already has its home, config and data.
+  const reused = existsSync(join(config, 'elasticsearch.yml'));
   try {
-    linkTree(es.home, home);
-    // Copied, not linked: Elasticsearch writes its keystore here and we chown it.
-    cpSync(join(es.home, 'config'), config, { recursive: true });
+    if (!reused) {
+      linkTree(es.home, home);
+      // Copied, not linked: Elasticsearch writes its keystore here and we chown it.
+      cpSync(join(es.home, 'config'), config, { recursive: true });
+    }
     writeFileSync(
       join(config, 'elasticsearch.yml'),
       toYaml({
@@ -96,10 +109,10 @@ export async function startLocalElasticsearch(options: LocalElasticsearchOptions
         ...options.settings,
       }),
     );
-    for (const path of [data, logs, tmp]) mkdirSync(path);
+    for (const path of [data, logs, tmp]) mkdirSync(path, { recursive: true });
     if (user !== undefined) for (const path of [config, data, logs, tmp]) chownTree(path, user.uid, user.gid);
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    if (options.keepData !== true) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const launcher = join(home, 'bin', 'elasticsearch');
@@ -121,6 +134,7 @@ export async function startLocalElasticsearch(options: LocalElasticsearchOptions
     env,
     dir,
     logFile: join(dir, 'console.log'),
+    keepDir: options.keepData === true,
   });
   const url = `http://127.0.0.1:${httpPort}`;
   await waitForReady(server, 'Elasticsearch', () => healthy(url), options.timeoutMs ?? 120_000);
@@ -129,6 +143,7 @@ export async function startLocalElasticsearch(options: LocalElasticsearchOptions
   return {
     url,
     httpPort,
+    transportPort,
     pid: server.mainPid,
     dir,
     logFile: server.logFile,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,15 +23,23 @@ export interface LocalKafkaOptions {
   readonly timeoutMs?: number;
   /** Extra server.properties entries; they override the defaults. */
   readonly properties?: Settings;
+  /**
+   * Run in this dir instead of a fresh temp dir. A dir an earlier start left behind
+   * (see keepData) is reused with its data: topics, messages and committed offsets.
+   */
+  readonly dir?: string;
+  /** stop() leaves the dir, so a start with `dir` and the same ports restarts this broker. Default false. */
+  readonly keepData?: boolean;
 }
 
 export interface LocalKafka {
   /** bootstrap.servers value, e.g. '127.0.0.1:40123'. */
   readonly brokers: string;
   readonly port: number;
+  readonly controllerPort: number;
   /** The broker JVM. */
   readonly pid: number;
-  /** Per-start temp dir (config, data, kafka.log); removed by stop(). */
+  /** Per-start temp dir (config, data, kafka.log); removed by stop() unless keepData. */
   readonly dir: string;
   readonly logFile: string;
   /** Settles when the broker process ends, whoever ended it. */
@@ -53,7 +61,10 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
   const kafka = await fetchKafka();
   await cleanupOrphans();
   const [port, controllerPort] = (await pickPorts([options.port, options.controllerPort])) as [number, number];
-  const dir = mkdtempSync(join(tmpdir(), 'pipewatch-kafka-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pipewatch-kafka-'));
+  mkdirSync(dir, { recursive: true });
+  // A formatted log dir holds the cluster id: formatting it again would fail.
+  const formatted = existsSync(join(dir, 'data', 'meta.properties'));
   const config = join(dir, 'server.properties');
   const logFile = join(dir, 'kafka.log');
   writeFileSync(
@@ -81,9 +92,9 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     }),
   );
   try {
-    await runKafkaTool('kafka.tools.StorageTool', ['format', '-t', clusterId(), '-c', config]);
+    if (!formatted) await runKafkaTool('kafka.tools.StorageTool', ['format', '-t', clusterId(), '-c', config]);
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    if (options.keepData !== true) rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   const server = new ServerProcess({
@@ -106,11 +117,13 @@ export async function startLocalKafka(options: LocalKafkaOptions = {}): Promise<
     env: process.env,
     dir,
     logFile,
+    keepDir: options.keepData === true,
   });
   await waitForReady(server, 'Kafka', () => kafkaBrokerReady('127.0.0.1', port), options.timeoutMs ?? 90_000);
   return {
     brokers: `127.0.0.1:${port}`,
     port,
+    controllerPort,
     pid: server.mainPid,
     dir,
     logFile,

@@ -60,6 +60,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   producer.on(producer.events.DISCONNECT, () => (producerConnected = false));
   await producer.connect();
   producerConnected = true;
+  let brokerReachable = true;
+  const stopProbe = await probeReachability(kafka, (reachable) => (brokerReachable = reachable));
 
   const publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
   const subscriptions = new Set<Subscription>();
@@ -196,12 +198,43 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     subscribe,
     readToEnd,
     ensureTopics,
-    isReady: () => producerConnected && !closed,
+    isReady: () => producerConnected && brokerReachable && !closed,
     async close() {
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       closed = true;
+      await stopProbe();
       await producer.disconnect();
     },
+  };
+}
+
+/**
+ * kafkajs' producer notices nothing when the brokers go away between sends (no
+ * DISCONNECT event), so readiness asks for cluster metadata every few seconds: one
+ * small request at a time. kafkajs retries a refused connection for ~20 s whatever
+ * the admin's own retry setting, so a probe unanswered after `timeoutMs` counts as
+ * unreachable; it still reports reachable the moment it gets through.
+ */
+async function probeReachability(kafka: Kafka, report: (reachable: boolean) => void, everyMs = 2_000, timeoutMs = 3_000): Promise<() => Promise<void>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  let probing: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (probing) return;
+    const late = setTimeout(() => report(false), timeoutMs).unref();
+    probing = admin
+      .describeCluster()
+      .then(() => report(true), () => report(false))
+      .finally(() => {
+        clearTimeout(late);
+        probing = undefined;
+      });
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    // Not awaiting a probe in flight: with the brokers gone it would hold shutdown for ~20 s.
+    await admin.disconnect();
   };
 }
 

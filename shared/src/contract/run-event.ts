@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { NonNegative, PipelineRef, Source, Timestamp } from './common.js';
+import { SafeRecord, recordKey } from './safe-record.js';
 
 export const RUN_SCHEMA = 'pipewatch.run/v1';
 
@@ -74,7 +75,7 @@ export const Access = z.strictObject({
   secrets: z.array(z.string().min(1).max(200)).max(1000).optional(),
   processes: z.array(ProcessRun).max(5000).optional(),
   files_written: z.array(z.string().max(1000)).max(5000).optional(),
-  permissions: z.record(z.string().max(100), z.string().max(50)).optional(),
+  permissions: SafeRecord(recordKey(100), z.string().max(50)).optional(),
 });
 
 export const Step = z.strictObject({
@@ -112,11 +113,11 @@ export const RunEvent = z.strictObject({
   run: RunInfo,
   runner: RunnerInfo.optional(),
   resources: Resources.optional(),
-  metrics: z.record(z.string().min(1).max(200), z.number().finite()).optional(),
+  metrics: SafeRecord(recordKey(200, 1), z.number().finite()).optional(),
   access: Access.optional(),
   steps: z.array(Step).max(1000).optional(),
   artifacts: z.array(Artifact).max(1000).optional(),
   dependencies: z.array(Dependency).max(5000).optional(),
-  attributes: z.record(z.string().max(200), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
+  attributes: SafeRecord(recordKey(200), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
 });
 export type RunEvent = z.infer<typeof RunEvent>;

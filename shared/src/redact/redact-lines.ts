@@ -8,8 +8,8 @@ export interface LinesRedaction {
   counts: Record<string, number>;
 }
 
-/** A line of a key block's body: base64, optionally after a CI timestamp prefix. */
-const KEY_BODY_LINE = /^(?:\S*\d{2}:\d{2}:\d{2}\S*\s+)?[A-Za-z0-9+/=]{16,}\s*$/;
+/** A line of a key block's body: base64, optionally after a CI timestamp prefix (checked by lookahead: linear time). */
+const KEY_BODY_LINE = /^(?:(?=\S*\d{2}:\d{2}:\d{2})\S+\s+)?[A-Za-z0-9+/=]{16,}\s*$/;
 
 /**
  * Redacts a log line by line, keeping the line count (each line keeps its

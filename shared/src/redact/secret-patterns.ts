@@ -28,26 +28,34 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   {
     // `AWS_SECRET_ACCESS_KEY=…`, `aws configure set aws_secret_access_key …`, `"SecretAccessKey": "…"` (STS output).
     kind: 'aws_secret_access_key',
-    pattern: /(secret_?access_?key["']?\s*[:=\s]\s*["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+    pattern: /(secret_?access_?key["']?(?:\s*[:=]\s*|\s+)["']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
     group: 2,
   },
   {
     kind: 'aws_session_token',
-    pattern: /(session_?token["']?\s*[:=\s]\s*["']?)([A-Za-z0-9/+=]{100,})/gi,
+    pattern: /(session_?token["']?(?:\s*[:=]\s*|\s+)["']?)([A-Za-z0-9/+=]{100,})/gi,
     group: 2,
   },
   { kind: 'slack_token', pattern: /\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{10,250}\b/g },
   { kind: 'slack_webhook', pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g },
-  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
+  // The header segment is bounded: unbounded, every `eyJ` inside one long `eyJa-eyJa-…` run rescanned it (quadratic).
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { kind: 'npm_token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: 'bearer', pattern: /(\bBearer\s+)([A-Za-z0-9._~+/-]{16,}=*)/g, group: 2 },
   { kind: 'basic_auth', pattern: /(\bBasic\s+)([A-Za-z0-9+/]{16,}={0,2})(?![A-Za-z0-9+/=])/g, group: 2 },
-  { kind: 'url_credentials', pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]{3,})(@)/gi, group: 2 },
+  // The scheme is read from the start of its run only (any scheme characters): starting at every word
+  // boundary inside a long `a.a.a…` run, as `\b[a-z]` did, was quadratic.
+  { kind: 'url_credentials', pattern: /((?<![a-z0-9+.-])[a-z0-9+.-]+:\/\/[^\s:/@]+:)([^\s@/]{3,})(@)/gi, group: 2 },
 ];
 
-/** `name=value` / `"name": "value"` where the name says secret; judged by entropy afterwards. */
+/**
+ * `name=value` / `"name": "value"` where the name says secret; judged by entropy afterwards.
+ * The name is matched from the start of its run of name characters only, and the
+ * secret word is found by a lookahead (atomic in JavaScript): with a name word
+ * matched by backtracking, a 64 KiB line like `password.password.…` took hours.
+ */
 export const SECRET_ASSIGNMENT =
-  /\b([A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|access_?key|auth)[A-Za-z0-9_.-]*["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi;
+  /((?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api_?key|access_?key|auth))[A-Za-z0-9_.-]+["']?\s*[:=]\s*["']?)([^\s"',;]{8,})/gi;
 
 /** `--password VALUE` style flags, where the value follows a space (and is not the next flag); judged by entropy too. */
 export const SECRET_FLAG = /((?:^|\s)--?[a-z-]*(?:password|passwd|token|secret|api-?key)\s+["']?)([^\s"',;-][^\s"',;]{7,})/gi;

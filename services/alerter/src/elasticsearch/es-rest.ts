@@ -91,3 +91,22 @@ export async function ensureIndex(es: EsRest, index: string, mappings: Record<st
     throw new PermanentError('elasticsearch_index_rejected', `${es.display} refused to create ${index}: ${JSON.stringify(created.body).slice(0, 500)}`);
   }
 }
+
+/**
+ * The same client, calling `forget` whenever Elasticsearch is unreachable: a cluster
+ * that goes away may come back empty (a node that lost its disk), so whoever cached
+ * "my index exists" must check again before the next write, rather than let a
+ * write auto-create the index with dynamic mappings.
+ */
+export function onUnreachable(es: EsRest, forget: () => void): EsRest {
+  const watch = (answer: Promise<EsAnswer>): Promise<EsAnswer> =>
+    answer.catch((error: unknown) => {
+      if (error instanceof RetryableError && error.code === 'elasticsearch_unreachable') forget();
+      throw error;
+    });
+  return {
+    display: es.display,
+    call: (method, path, body, ok) => watch(es.call(method, path, body, ok)),
+    bulk: (lines, refresh) => watch(es.bulk(lines, refresh)),
+  };
+}

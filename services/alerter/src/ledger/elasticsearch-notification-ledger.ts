@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Finding, PermanentError, RetryableError } from '@pipewatch/shared';
-import { ensureIndex, type EsRest } from '../elasticsearch/es-rest.js';
+import { ensureIndex, onUnreachable, type EsRest } from '../elasticsearch/es-rest.js';
 import { ledgerKey, type NotificationEntry, type NotificationLedger } from './notification-ledger.js';
 
 const MAPPINGS = {
@@ -50,12 +50,13 @@ function itemsOf(body: Record<string, unknown>): BulkItem[] {
  * owner), with optimistic concurrency so only one of them wins each.
  */
 export function createElasticsearchNotificationLedger(options: ElasticsearchLedgerOptions): NotificationLedger & { owner: string } {
-  const { es, index } = options;
+  const { index } = options;
+  let ready: Promise<void> | undefined;
+  const es = onUnreachable(options.es, () => (ready = undefined));
   const leaseMs = options.leaseMs ?? 30_000;
   const owner = options.owner ?? `alerter-${randomUUID()}`;
   const now = options.now ?? (() => new Date());
   const leaseUntil = (): string => new Date(now().getTime() + leaseMs).toISOString();
-  let ready: Promise<void> | undefined;
   const ensure = (): Promise<void> => {
     ready ??= ensureIndex(es, index, MAPPINGS).catch((error: unknown) => {
       ready = undefined;

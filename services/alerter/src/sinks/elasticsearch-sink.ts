@@ -190,6 +190,9 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
       const chunk = batch.slice(start, start + bulkMaxDocs);
       const operations = chunk.flatMap((doc) => [{ create: { _index: doc.index, _id: doc.id } }, doc.document]);
       const response = await client.bulk({ operations, refresh }, { signal: closing.signal }).catch((error: unknown) => {
+        // A cluster that went away may come back empty: check the template again before
+        // the next bulk, or it would create the index with dynamic mappings.
+        if (error instanceof errors.ConnectionError || error instanceof errors.NoLivingConnectionsError) templateReady = undefined;
         throw requestFailure(error, `a bulk of ${chunk.length}`, target);
       });
       chunk.forEach((doc, position) => {
@@ -235,7 +238,6 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
   async function write(findings: Finding[], marks?: FindingMarks): Promise<void> {
     if (findings.length === 0) return;
     if (closing.signal.aborted) throw new RetryableError('sink_closed', `elasticsearch sink ${name} is closed`);
-    await templateBeforeWrite();
     const pending = new Map<string, PendingDocument>();
     for (const finding of findings) {
       if (pending.has(finding.finding_id)) continue;
@@ -249,7 +251,10 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
     const rejected: string[] = [];
     try {
       await withRetry(
-        () => bulkPass(pending, rejected),
+        async () => {
+          await templateBeforeWrite();
+          await bulkPass(pending, rejected);
+        },
         options.retry,
         (error, attempt) => logger.warn('elasticsearch bulk attempt failed', { attempt, pending: pending.size, error: errorMessage(error) }),
         closing.signal,

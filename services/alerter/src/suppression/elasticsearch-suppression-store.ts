@@ -1,4 +1,4 @@
-import { ensureIndex, type EsRest } from '../elasticsearch/es-rest.js';
+import { ensureIndex, onUnreachable, type EsRest } from '../elasticsearch/es-rest.js';
 import { Suppression, newSuppressionId, type NewSuppression } from './suppression.js';
 import type { SuppressionStore } from './suppression-store.js';
 
@@ -26,9 +26,10 @@ const MAX_SUPPRESSIONS = 10_000;
  * refresh.
  */
 export function createElasticsearchSuppressionStore(options: { es: EsRest; index: string; now?: () => Date }): SuppressionStore {
-  const { es, index } = options;
+  const { index } = options;
   const now = options.now ?? (() => new Date());
   let ready: Promise<void> | undefined;
+  const es = onUnreachable(options.es, () => (ready = undefined));
   const ensure = (): Promise<void> => {
     ready ??= ensureIndex(es, index, MAPPINGS).catch((error: unknown) => {
       ready = undefined;
