@@ -46,14 +46,14 @@ describe('detectRun', () => {
     const baseline = train(20);
     const runsBefore = baseline.runs;
     const durationsBefore = [...baseline.numeric['resources.duration_s']!];
-    const attack = makeRun(70, { resources: { duration_s: 5000, cpu_s: 4000 } });
+    const attack = makeRun(70, { resources: { duration_s: 5000, cpu_s: 4000 }, access: { ...makeRun(0).access, egress: [{ ip: '198.51.100.7', port: 4444, resolved: false }] } });
     const detection = detectRun(baseline, attack, settings, attack.occurred_at);
-    assert.ok(detection.findings.some((f) => f.severity === 'high'));
+    assert.ok(detection.findings.some((f) => f.severity === 'high' || f.severity === 'critical'));
     assert.equal(detection.learned, false);
     assert.equal(detection.baseline.runs, runsBefore);
     assert.deepEqual(detection.baseline.numeric['resources.duration_s'], durationsBefore);
     // The same attack again is still an attack: the baseline was not poisoned by the first one.
-    const again = makeRun(71, { resources: { duration_s: 5000, cpu_s: 4000 } });
+    const again = makeRun(71, { resources: { duration_s: 5000, cpu_s: 4000 }, access: { ...makeRun(0).access, egress: [{ ip: '198.51.100.7', port: 4444, resolved: false }] } });
     assert.ok(detectRun(detection.baseline, again, settings, again.occurred_at).findings.some((f) => f.rule.id === 'resource.duration.high'));
   });
 

@@ -54,11 +54,26 @@ describe('numeric rule', () => {
     assert.ok(score(800) < score(5000));
   });
 
-  it('gives a deviation of 8+ spreads and 3× the median high severity, and a milder one medium', () => {
-    const high = judge({ resources: { duration_s: 2000 } }).find((f) => f.rule.id === 'resource.duration.high')!;
-    assert.equal(high.severity, 'high');
-    const medium = judge({ resources: { duration_s: 190 } }).find((f) => f.rule.id === 'resource.duration.high')!;
-    assert.equal(medium.severity, 'medium');
+  it('keeps a resource spike alone at medium, however large, so a normal heavy tail can be learned', () => {
+    const huge = judge({ resources: { duration_s: 20_000 } }).find((f) => f.rule.id === 'resource.duration.high')!;
+    assert.equal(huge.severity, 'medium');
+  });
+
+  it('raises a spike of bytes sent to high when the same run first contacts a new host (exfiltration)', () => {
+    const findings = judge({ resources: { net_tx_bytes: 900_000_000 }, access: { ...makeRun(0).access, egress: [...makeRun(0).access!.egress!, { host: 'drop.evil.example', port: 443 }] } });
+    const exfil = findings.find((f) => f.rule.id === 'access.egress.exfiltration');
+    assert.equal(exfil?.severity, 'high');
+    assert.match(exfil!.summary, /drop\.evil\.example/);
+  });
+
+  it('stays quiet for a value inside the tail of recent runs (a cache miss seen before)', () => {
+    let baseline = trained();
+    const miss = (i: number) => makeRun(i, { resources: { duration_s: 230, cpu_s: 60, max_rss_mb: 900, net_tx_bytes: 2_000_000 } });
+    const first = detectRun(baseline, miss(700), DEFAULT_SETTINGS, miss(700).occurred_at);
+    assert.ok(first.findings.some((f) => f.rule.id === 'resource.duration.high'), 'the first ever miss is news');
+    baseline = first.baseline;
+    for (let i = 701; i < 706; i++) baseline = detectRun(baseline, makeRun(i), DEFAULT_SETTINGS, makeRun(i).occurred_at).baseline;
+    assert.deepEqual(detectRun(baseline, miss(710), DEFAULT_SETTINGS, miss(710).occurred_at).findings, []);
   });
 
   it('adapts to a permanent step change instead of alerting forever', () => {

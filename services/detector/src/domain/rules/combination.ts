@@ -8,6 +8,29 @@ import type { Candidate } from './rule.js';
  * high finding naming them all.
  */
 export function combineWeakSignals(candidates: readonly Candidate[]): Candidate | undefined {
+  return exfiltrationPair(candidates) ?? weakSignals(candidates);
+}
+
+/** Data volume out far above normal, to a destination never used before: the shape of exfiltration. */
+function exfiltrationPair(candidates: readonly Candidate[]): Candidate | undefined {
+  const volume = candidates.find((candidate) => candidate.ruleId === 'resource.net_tx.high');
+  const destinations = candidates.filter((candidate) => candidate.ruleId === 'access.egress.new_host' || candidate.ruleId === 'access.egress.unresolved_ip');
+  if (!volume || destinations.length === 0) return undefined;
+  const combined = 1 - (1 - volume.score) * destinations.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
+  return {
+    ruleId: 'access.egress.exfiltration',
+    ruleName: 'Unusual volume sent to a new destination',
+    category: 'access',
+    severity: 'high',
+    score: round(Math.max(combined, 0.8), 4),
+    subject: 'run',
+    summary: `The job sent far more data than usual (${volume.summary.split(';')[0]}) in the same run that it first contacted ${destinations.map((candidate) => candidate.subject).join(', ')}; that is what exfiltration looks like: find the step, and rotate the secrets it could read.`,
+    evidence: { signals: [volume, ...destinations].map((candidate) => `${candidate.ruleId} (${candidate.subject})`), volume: volume.evidence, destinations: destinations.map((candidate) => candidate.subject) },
+    mitigations: ['D1590'],
+  };
+}
+
+function weakSignals(candidates: readonly Candidate[]): Candidate | undefined {
   const weak = candidates.filter((candidate) => candidate.severity === 'low' || candidate.severity === 'medium');
   if (weak.length < 3 || weak.length < candidates.length) return undefined;
   const categories = new Set(weak.map((candidate) => candidate.category));

@@ -35,7 +35,7 @@ export const numericRule: Rule = (context) => {
 const PRIOR_MARGIN = 2;
 
 /** A value must clear the largest recent value by this much: normal heavy tails (cache misses) stay quiet. */
-const TAIL_FACTOR = 1.2;
+const TAIL_FACTOR = 1.5;
 
 function judge(key: string, observed: number, history: number[], context: RuleContext, prior: PipelineBaseline | undefined): Candidate | undefined {
   const settings = prior ? { ...context.settings, zThreshold: context.settings.zThreshold + PRIOR_MARGIN } : context.settings;
@@ -48,9 +48,12 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
   // (tests vanishing is), but only on successful runs: a failed run stops early by nature.
   if (direction === 'low' && (!isMetric || (context.event.run.status ?? 'success') !== 'success')) return undefined;
   const absZ = Math.abs(z);
-  if (absZ < settings.zThreshold) return undefined;
+  // Failed and cancelled runs stop or hang in unusual ways by nature: they need more evidence.
+  const unsuccessful = (context.event.run.status ?? 'success') !== 'success';
+  if (absZ < settings.zThreshold + (unsuccessful ? 2 : 0)) return undefined;
   const ratio = stats.median === 0 ? Number.POSITIVE_INFINITY : observed / stats.median;
-  const farEnough = direction === 'high' ? ratio >= settings.minRatio : ratio <= 1 / settings.minRatio;
+  const minRatio = unsuccessful ? settings.minRatio + 0.5 : settings.minRatio;
+  const farEnough = direction === 'high' ? ratio >= minRatio : ratio <= 1 / minRatio;
   if (!farEnough) return undefined;
   const peak = direction === 'high' ? Math.max(...history) : Math.min(...history);
   const beyondTail = direction === 'high' ? observed > TAIL_FACTOR * peak : observed < peak / TAIL_FACTOR;
@@ -99,11 +102,14 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
 }
 
 /**
- * Resource spikes are medium, and high only when far past everything recent.
- * Queue time measures the CI's capacity, not the job, and user metrics carry no
- * known attack meaning, so both start low; a sibling's baseline is only a hint.
+ * A resource spike alone is medium at most: cache misses and new test suites make
+ * them every week, and a high finding would keep the run (and so the pipeline's
+ * normal tail) out of the baseline. Spikes become high together with an access
+ * signal (see combination.ts). Queue time measures the CI's capacity, user metrics
+ * carry no known attack meaning, and a sibling's baseline is only a hint: low.
  */
 function numericSeverity(facts: { strong: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
-  if (facts.prior || facts.isMetric || facts.slug === 'queue') return facts.strong ? 'medium' : 'low';
-  return facts.strong ? 'high' : 'medium';
+  if (facts.isMetric || facts.slug === 'queue') return 'low';
+  if (facts.prior) return facts.strong ? 'medium' : 'low';
+  return 'medium';
 }
