@@ -18,7 +18,7 @@ export interface LastGoodRun {
  * (file, Kafka changelog) can keep it as is; every part is bounded.
  */
 export interface PipelineBaseline {
-  version: 2;
+  version: 3;
   pipeline_id: string;
   /** Repository, when runs name one: lets a new pipeline borrow a sibling's baseline. */
   repository: string | null;
@@ -28,6 +28,11 @@ export interface PipelineBaseline {
   last_run_at: string | null;
   /** Recent values per series, oldest first: `resources.duration_s`, `metrics.tests`... */
   numeric: Record<string, number[]>;
+  /**
+   * A slowly fading maximum per series (halves in about 70 runs): remembers the
+   * pipeline's normal heavy tail (a cache miss) beyond the 30-run window.
+   */
+  peaks: Record<string, number>;
   seen: {
     egress: SeenSet;
     ports: SeenSet;
@@ -56,13 +61,14 @@ export interface PipelineBaseline {
 
 export function emptyBaseline(pipelineId: string, repository: string | null = null): PipelineBaseline {
   return {
-    version: 2,
+    version: 3,
     pipeline_id: pipelineId,
     repository,
     runs: 0,
     first_run_at: null,
     last_run_at: null,
     numeric: {},
+    peaks: {},
     seen: { egress: {}, ports: {}, secrets: {}, processes: {}, actors: {}, triggers: {}, files: {} },
     process_hashes: {},
     permissions: {},
@@ -77,5 +83,5 @@ export function emptyBaseline(pipelineId: string, repository: string | null = nu
 
 /** Stores written by older versions are dropped, not misread: the pipeline re-learns. */
 export function isCurrentBaseline(value: unknown): value is PipelineBaseline {
-  return typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 2;
+  return typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 3;
 }

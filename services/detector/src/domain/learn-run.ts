@@ -11,6 +11,9 @@ import { ownEntry, setOwnEntry } from './own-entry.js';
 /** Statuses whose resource figures say nothing about a normal run. */
 const UNREPRESENTATIVE = new Set(['cancelled', 'skipped', 'running']);
 
+/** Per-run fade of the remembered peak: 0.99^70 ≈ 0.5. */
+const PEAK_DECAY = 0.99;
+
 /** Share of a window that values beyond the normal band may fill before new ones are clipped. */
 const OUT_OF_BAND_SHARE = 0.2;
 
@@ -98,6 +101,7 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
       }
     }
     history.push(roundSignificant(learned));
+    baseline.peaks[key] = roundSignificant(Math.max(learned, (baseline.peaks[key] ?? learned) * PEAK_DECAY));
     if (history.length > settings.window) history.splice(0, history.length - settings.window);
   }
   baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values: Object.fromEntries(series) };

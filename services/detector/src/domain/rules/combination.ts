@@ -35,8 +35,11 @@ function weakSignals(candidates: readonly Candidate[]): Candidate | undefined {
   if (weak.length < 3 || weak.length < candidates.length) return undefined;
   const categories = new Set(weak.map((candidate) => candidate.category));
   if (categories.size < 2) return undefined;
-  // Resource figures rise together (a slow run is slow everywhere), so they count once.
-  if (weak.filter((candidate) => candidate.category !== 'resource').length < 2) return undefined;
+  // Resource figures rise together (a slow run is slow everywhere), so they count once; and
+  // at least one of the other signals must be medium: two notes (a new hash, a re-run's
+  // rebuilt artifact) during a slow build are an ordinary dependency upgrade.
+  const beyondResources = weak.filter((candidate) => candidate.category !== 'resource');
+  if (beyondResources.length < 2 || !beyondResources.some((candidate) => candidate.severity === 'medium')) return undefined;
   // Independent-evidence combination: the chance that every signal is innocent.
   const combined = 1 - weak.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
   if (combined < 0.85) return undefined;
