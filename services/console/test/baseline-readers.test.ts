@@ -19,7 +19,7 @@ describe('file baseline reader', () => {
   it('serves the last line per pipeline, skipping old versions and torn lines', async () => {
     const first = { ...emptyBaseline('p1', 'octo/app'), runs: 1 };
     const second = { ...emptyBaseline('p1', 'octo/app'), runs: 2 };
-    await writeFile(path, `${ndjson([first, { version: 1, pipeline_id: 'old' }, emptyBaseline('p2'), second])}{"version":2,"pipeline_id":"p3"`);
+    await writeFile(path, `${ndjson([first, { version: 1, pipeline_id: 'old' }, emptyBaseline('p2'), second])}{"version":3,"pipeline_id":"p3"`);
     const reader = createFileBaselineReader({ path });
     assert.deepEqual((await reader.list()).map((baseline) => [baseline.pipeline_id, baseline.runs]).sort(), [['p1', 2], ['p2', 0]]);
     assert.equal((await reader.get('p1'))?.runs, 2);

@@ -54,9 +54,13 @@ describe('numeric rule', () => {
     assert.ok(score(800) < score(5000));
   });
 
-  it('keeps a resource spike alone at medium, however large, so a normal heavy tail can be learned', () => {
-    const huge = judge({ resources: { duration_s: 20_000 } }).find((f) => f.rule.id === 'resource.duration.high')!;
-    assert.equal(huge.severity, 'medium');
+  it('rates a duration far past every recent run high, and a milder one medium', () => {
+    assert.equal(judge({ resources: { duration_s: 2000 } }).find((f) => f.rule.id === 'resource.duration.high')!.severity, 'high');
+    assert.equal(judge({ resources: { duration_s: 190 } }).find((f) => f.rule.id === 'resource.duration.high')!.severity, 'medium');
+  });
+
+  it('keeps a transfer-volume spike alone at medium, however large, so a normal heavy tail can be learned', () => {
+    assert.equal(judge({ resources: { net_tx_bytes: 9_000_000_000 } }).find((f) => f.rule.id === 'resource.net_tx.high')!.severity, 'medium');
   });
 
   it('raises a spike of bytes sent to high when the same run first contacts a new host (exfiltration)', () => {

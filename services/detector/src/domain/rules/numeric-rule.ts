@@ -103,14 +103,18 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
 }
 
 /**
- * A resource spike alone is medium at most: cache misses and new test suites make
- * them every week, and a high finding would keep the run (and so the pipeline's
- * normal tail) out of the baseline. Spikes become high together with an access
- * signal (see combination.ts). Queue time measures the CI's capacity, user metrics
- * carry no known attack meaning, and a sibling's baseline is only a hint: low.
+ * Transfer volumes swing widely in normal builds (a cache miss uploads a new cache),
+ * so on their own they stay medium; a high would keep the run, and so the
+ * pipeline's normal tail, out of the baseline. They become high paired with a new
+ * destination (see combination.ts). Time, CPU and memory go high only far past
+ * everything recent. Queue time measures the CI's capacity, user metrics carry no
+ * known attack meaning, and a sibling's baseline is only a hint: low.
  */
 function numericSeverity(facts: { strong: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
   if (facts.isMetric || facts.slug === 'queue') return 'low';
   if (facts.prior) return facts.strong ? 'medium' : 'low';
-  return 'medium';
+  if (VOLUME_SERIES.has(facts.slug)) return 'medium';
+  return facts.strong ? 'high' : 'medium';
 }
+
+const VOLUME_SERIES: ReadonlySet<string> = new Set(['net_tx', 'net_rx', 'disk_write']);
