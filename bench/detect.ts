@@ -56,11 +56,12 @@ const parseAgain = time('JSON.parse only (again, warm)', () => {
   return check;
 });
 
-const parse = parseFirst.eventsPerSecond >= parseAgain.eventsPerSecond ? parseFirst : parseAgain;
-const rows = [parseFirst, core, replay, parseAgain].map((result) => [result.name, Math.round(result.eventsPerSecond), Math.round(result.eventsPerCpuSecond), result.seconds, Math.round((result.eventsPerSecond / parse.eventsPerSecond) * 1000) / 1000]);
-console.log(`\n${textTable(['path', 'events/s (wall)', 'events per CPU-s', 'seconds', 'ratio to parse'], rows)}`);
-const replayRatio = replay.eventsPerSecond / parse.eventsPerSecond;
-const coreRatio = core.eventsPerSecond / parse.eventsPerSecond;
+// Rates per CPU-second are the per-core rates, and stay honest when other processes share the machine.
+const parse = parseFirst.eventsPerCpuSecond >= parseAgain.eventsPerCpuSecond ? parseFirst : parseAgain;
+const rows = [parseFirst, core, replay, parseAgain].map((result) => [result.name, Math.round(result.eventsPerSecond), Math.round(result.eventsPerCpuSecond), result.seconds, Math.round((result.eventsPerCpuSecond / parse.eventsPerCpuSecond) * 1000) / 1000]);
+console.log(`\n${textTable(['path', 'events/s (wall)', 'events per CPU-s', 'seconds', 'ratio to parse (CPU)'], rows)}`);
+const replayRatio = replay.eventsPerCpuSecond / parse.eventsPerCpuSecond;
+const coreRatio = core.eventsPerCpuSecond / parse.eventsPerCpuSecond;
 console.log(`\ntarget: replay path ≥ ${TARGET_RATIO} × JSON.parse rate → ${replayRatio.toFixed(3)} ${replayRatio >= TARGET_RATIO ? 'met' : 'NOT met'} (detector core ${coreRatio.toFixed(3)})`);
 console.log(`findings raised: ${core.result}; rss ${rssGiB()} GiB; machine ${describeMachine(machineInfo())}, load average ${loadavg()[0]!.toFixed(1)}`);
 
@@ -75,7 +76,8 @@ function generateLines(): string[] {
   const skeleton = createFleet({ seed, repos: 0, weeks: 8 });
   const repos: RepoSpec[] = [];
   let pipelines = 0;
-  while (pipelines < wantedPipelines) {
+  // Jobs added mid-span or rarely triggered may not run before the event budget is spent: build a margin.
+  while (pipelines < wantedPipelines * 1.1) {
     const repo = createRepo(seed, repos.length, skeleton.start, skeleton.end);
     repos.push(repo);
     pipelines += repo.jobs.length;
@@ -87,6 +89,8 @@ function generateLines(): string[] {
     if (out.length >= wantedEvents) break;
   }
   if (out.length < wantedEvents) throw new Error(`only ${out.length} events in the simulated span; raise its weeks`);
+  const seen = new Set(out.map((line) => (JSON.parse(line) as { pipeline: { id: string } }).pipeline.id));
+  if (seen.size < wantedPipelines) throw new Error(`only ${seen.size} pipelines ran; raise the margin`);
   return out;
 }
 

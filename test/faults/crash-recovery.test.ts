@@ -42,6 +42,10 @@ describe('faults: crash recovery (SIGKILL mid-stream) @integration @faults', fun
     await deployment.start('collector');
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(`      service warnings and errors (last 80):\n${deployment?.troubles(80)}`);
+  });
+
   after(async () => {
     await deployment?.stopAll();
     await receiver?.close();

@@ -108,7 +108,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       ]);
     } catch (error) {
       if (error instanceof RetryableError) throw error;
-      const retriable = (error as { retriable?: boolean }).retriable !== false;
+      const retriable = (rootCause(error) as { retriable?: boolean }).retriable !== false;
       throw retriable
         ? new RetryableError('kafka_unavailable', `Kafka publish to ${topic} failed: ${errorMessage(error)}`, error)
         : new PermanentError('kafka_rejected', `Kafka rejected the publish to ${topic}: ${errorMessage(error)}`, error);
@@ -281,6 +281,21 @@ async function readWithThrowawayGroup(
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.disconnect();
   }
+}
+
+/**
+ * kafkajs wraps a retriable failure it gave up on (a broker down for longer than its
+ * retries) in a non-retriable error, whose cause chain ends at what really went
+ * wrong: that decides between "try again later" and "this message can never go".
+ */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 10; depth++) {
+    const cause = (current as { cause?: unknown } | null)?.cause;
+    if (cause === undefined || cause === null || cause === current) break;
+    current = cause;
+  }
+  return current;
 }
 
 function toIncoming(topic: string, partition: number, raw: KafkaMessage): IncomingMessage {

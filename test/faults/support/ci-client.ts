@@ -17,6 +17,8 @@ export interface ClientStats {
 export interface SteadyStream {
   /** Per pipeline, the events answered 202, in the order they were sent. */
   accepted: Map<string, RunEvent[]>;
+  /** When each accepted event got its 202, by event id. */
+  acceptedAt: Map<string, number>;
   stats: ClientStats;
   /** Stops sending new events; resolves once each pipeline's event in flight got its 202. */
   stop(): Promise<void>;
@@ -92,6 +94,7 @@ export async function postUntilAccepted(
 /** One sender per pipeline, each sending its runs in order, one at a time. */
 export function startSteadyStream(options: SteadyStreamOptions): SteadyStream {
   const accepted = new Map<string, RunEvent[]>(options.pipelines.map((pipeline) => [pipeline, []]));
+  const acceptedAt = new Map<string, number>();
   const stats = newClientStats();
   let stopping = false;
   const failures: unknown[] = [];
@@ -100,12 +103,22 @@ export function startSteadyStream(options: SteadyStreamOptions): SteadyStream {
       const event = options.make(pipeline, i);
       await postUntilAccepted(options.url, event, stats, options);
       accepted.get(pipeline)!.push(event);
+      acceptedAt.set(event.event_id, Date.now());
       await sleep(options.pauseMs);
     }
   });
-  const done = Promise.all(senders.map((sender) => sender.catch((error: unknown) => failures.push(error))));
+  const done = Promise.all(
+    senders.map((sender) =>
+      sender.catch((error: unknown) => {
+        // Said at once: the sender is gone, and whatever the test waits for next may never come.
+        console.error(`      a sender stopped: ${error instanceof Error ? error.message : String(error)}`);
+        failures.push(error);
+      }),
+    ),
+  );
   return {
     accepted,
+    acceptedAt,
     stats,
     async stop() {
       stopping = true;

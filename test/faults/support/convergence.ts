@@ -21,8 +21,9 @@ export async function awaitConvergence(
   receiver: CountingReceiver,
   expected: ReadonlySet<string>,
   timeoutMs: number,
-  settleMs = 3_000,
+  options: { settleMs?: number; pipelines?: readonly string[] } = {},
 ): Promise<Converged> {
+  const { pipelines } = options;
   const started = Date.now();
   let storedAfterMs: number | undefined;
   let deliveredAfterMs: number | undefined;
@@ -30,23 +31,23 @@ export async function awaitConvergence(
   while (storedAfterMs === undefined || deliveredAfterMs === undefined) {
     if (Date.now() - started > timeoutMs) {
       const missingStored = compareIds(expected, last?.unique ?? []).missing;
-      const missingDelivered = compareIds(expected, receiver.uniqueFindingIds()).missing;
+      const missingDelivered = compareIds(expected, receiver.uniqueFindingIds(pipelines)).missing;
       throw new Error(
         `not converged after ${timeoutMs} ms: ${missingStored.length} of ${expected.size} findings not in Elasticsearch ` +
           `(e.g. ${missingStored.slice(0, 3).join(', ')}), ${missingDelivered.length} never delivered (e.g. ${missingDelivered.slice(0, 3).join(', ')})`,
       );
     }
     if (storedAfterMs === undefined) {
-      last = (await storedFindings(esUrl, indexPrefix)) ?? last;
+      last = (await storedFindings(esUrl, indexPrefix, pipelines)) ?? last;
       if (last && compareIds(expected, last.unique).missing.length === 0) storedAfterMs = Date.now() - started;
     }
-    if (deliveredAfterMs === undefined && compareIds(expected, receiver.uniqueFindingIds()).missing.length === 0) {
+    if (deliveredAfterMs === undefined && compareIds(expected, receiver.uniqueFindingIds(pipelines)).missing.length === 0) {
       deliveredAfterMs = Date.now() - started;
     }
     await sleep(500);
   }
-  await sleep(settleMs);
-  const stored = await storedFindings(esUrl, indexPrefix);
+  await sleep(options.settleMs ?? 3_000);
+  const stored = await storedFindings(esUrl, indexPrefix, pipelines);
   if (!stored) throw new Error('Elasticsearch stopped answering');
   return { stored, storedAfterMs, deliveredAfterMs };
 }

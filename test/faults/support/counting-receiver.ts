@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface Delivery {
   findingId: string;
   notificationId: string;
+  pipelineId: string;
   at: number;
 }
 
@@ -13,8 +14,10 @@ export interface CountingReceiver {
   deliveries: Delivery[];
   /** Requests received but not yet answered (a slow receiver holds them). */
   inFlight(): number;
+  /** How long the receiver waits before answering requests that arrive from now on. */
+  setDelay(ms: number): void;
   /** Distinct X-Pipewatch-Finding-Id values answered 2xx: what a receiver deduping on it sees. */
-  uniqueFindingIds(): Set<string>;
+  uniqueFindingIds(pipelines?: readonly string[]): Set<string>;
   /** Distinct X-Pipewatch-Notification-Id values answered 2xx. */
   uniqueNotificationIds(): Set<string>;
   close(): Promise<void>;
@@ -27,22 +30,25 @@ export interface CountingReceiver {
  */
 export async function startCountingReceiver(options: { delayMs?: number } = {}): Promise<CountingReceiver> {
   const deliveries: Delivery[] = [];
+  let delayMs = options.delayMs ?? 0;
   const sockets = new Set<Socket>();
   let pending = 0;
   const server: Server = createServer((request, response) => {
     pending++;
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const answer = (): void => {
         pending--;
         deliveries.push({
           findingId: String(request.headers['x-pipewatch-finding-id'] ?? ''),
           notificationId: String(request.headers['x-pipewatch-notification-id'] ?? ''),
+          pipelineId: pipelineOf(Buffer.concat(chunks).toString('utf8')),
           at: Date.now(),
         });
         response.writeHead(200).end();
       };
-      if (options.delayMs) setTimeout(answer, options.delayMs).unref();
+      if (delayMs > 0) setTimeout(answer, delayMs).unref();
       else answer();
     });
   });
@@ -56,7 +62,11 @@ export async function startCountingReceiver(options: { delayMs?: number } = {}):
     url: `http://127.0.0.1:${port}/hook`,
     deliveries,
     inFlight: () => pending,
-    uniqueFindingIds: () => new Set(deliveries.map((delivery) => delivery.findingId)),
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
+    uniqueFindingIds: (pipelines) =>
+      new Set(deliveries.filter((delivery) => !pipelines || pipelines.includes(delivery.pipelineId)).map((delivery) => delivery.findingId)),
     uniqueNotificationIds: () => new Set(deliveries.map((delivery) => delivery.notificationId)),
     async close() {
       // Held requests would keep close() waiting for ever.
@@ -64,4 +74,12 @@ export async function startCountingReceiver(options: { delayMs?: number } = {}):
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function pipelineOf(body: string): string {
+  try {
+    return String((JSON.parse(body) as { pipeline?: { id?: string } }).pipeline?.id ?? '');
+  } catch {
+    return '';
+  }
 }

@@ -93,11 +93,15 @@ export async function createDeployment(options: DeploymentOptions): Promise<Depl
       await child.stop('SIGKILL');
     },
     troubles(limit = 40) {
+      // Per service: how often each warning or error was logged, then the latest ones.
       const lines: string[] = [];
       for (const child of [...retired, ...children.values()]) {
-        for (const record of child.logs) {
-          if (record.level === 'warn' || record.level === 'error') lines.push(JSON.stringify(record).slice(0, 400));
-        }
+        const bad = child.logs.filter((record) => record.level === 'warn' || record.level === 'error');
+        if (bad.length === 0) continue;
+        const counts = new Map<string, number>();
+        for (const record of bad) counts.set(String(record.message), (counts.get(String(record.message)) ?? 0) + 1);
+        lines.push(`  ${String(bad[0]!.service)} (pid ${child.child.pid}): ${[...counts].map(([message, n]) => `${n}× ${message.slice(0, 120)}`).join(' | ')}`);
+        for (const record of bad.slice(-Math.ceil(limit / 8))) lines.push(`    ${JSON.stringify(record).slice(0, 300)}`);
       }
       return lines.slice(-limit).join('\n');
     },

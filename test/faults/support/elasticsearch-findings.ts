@@ -4,8 +4,11 @@ export interface StoredFindings {
   unique: Set<string>;
 }
 
-/** The finding documents of one deployment, or undefined while Elasticsearch does not answer. */
-export async function storedFindings(esUrl: string, indexPrefix: string): Promise<StoredFindings | undefined> {
+/** The finding documents of one deployment (of some pipelines only), or undefined while Elasticsearch does not answer. */
+export async function storedFindings(esUrl: string, indexPrefix: string, pipelines?: readonly string[]): Promise<StoredFindings | undefined> {
+  const query = pipelines
+    ? { bool: { filter: [{ term: { 'event.kind': 'alert' } }, { terms: { 'pipewatch.pipeline.id': [...pipelines] } }] } }
+    : { term: { 'event.kind': 'alert' } };
   const pattern = `${indexPrefix}-*`;
   try {
     const refresh = await fetch(`${esUrl}/${pattern}/_refresh?ignore_unavailable=true&allow_no_indices=true`, {
@@ -17,7 +20,7 @@ export async function storedFindings(esUrl: string, indexPrefix: string): Promis
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       // 10,000 is the default result window; the suites stay well under it.
-      body: JSON.stringify({ size: 10_000, _source: false, track_total_hits: true, query: { term: { 'event.kind': 'alert' } } }),
+      body: JSON.stringify({ size: 10_000, _source: false, track_total_hits: true, query }),
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) return undefined;

@@ -111,7 +111,9 @@ function replacement(mutation: Mutation, current: JsonNode): JsonNode {
     case 'huge_string':
       return jsonString('x'.repeat(mutation.length));
     case 'huge_array':
-      return raw(`[${Array.from({ length: mutation.length }, () => (current.kind === 'raw' ? current.text : '1')).join(',')}]`);
+      // Many copies of a small leaf (the element type the field wants); a large one would make a gigabyte body.
+      const item = current.kind === 'raw' && current.text.length <= 100 ? current.text : '1';
+      return raw(`[${Array.from({ length: mutation.length }, () => item).join(',')}]`);
     case 'trick_string': {
       // Keeps a marker the runner turns into a unique id, so a tricked id is still new.
       const text = current.kind === 'raw' && current.text.includes('@@ID@@') ? `@@ID@@${mutation.text}` : mutation.text;

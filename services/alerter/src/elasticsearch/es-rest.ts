@@ -92,21 +92,57 @@ export async function ensureIndex(es: EsRest, index: string, mappings: Record<st
   }
 }
 
+/** How long "the index exists" is trusted before a write checks again. */
+export const INDEX_RECHECK_MS = 10_000;
+
+export interface EnsuredIndex {
+  /** The client to use for the index: a call that finds Elasticsearch unreachable makes the next ensure() check again. */
+  es: EsRest;
+  /** Creates the index with its mappings unless it exists; remembered for INDEX_RECHECK_MS. */
+  ensure(): Promise<void>;
+}
+
 /**
- * The same client, calling `forget` whenever Elasticsearch is unreachable: a cluster
- * that goes away may come back empty (a node that lost its disk), so whoever cached
- * "my index exists" must check again before the next write, rather than let a
- * write auto-create the index with dynamic mappings.
+ * An index the caller writes to, checked again after Elasticsearch was unreachable
+ * and every INDEX_RECHECK_MS: a cluster can come back empty (a node that lost its
+ * disk), and a write must then recreate the index with its mappings, not let
+ * Elasticsearch auto-create it with dynamic ones.
  */
-export function onUnreachable(es: EsRest, forget: () => void): EsRest {
+export function ensuredIndex(raw: EsRest, index: string, mappings: Record<string, unknown>, recheckMs = INDEX_RECHECK_MS): EnsuredIndex {
+  let ready: Promise<void> | undefined;
+  /** When the index was last found or created; 0 while a check is under way. */
+  let checkedAt = 0;
+  const forget = (): void => {
+    ready = undefined;
+  };
   const watch = (answer: Promise<EsAnswer>): Promise<EsAnswer> =>
     answer.catch((error: unknown) => {
       if (error instanceof RetryableError && error.code === 'elasticsearch_unreachable') forget();
       throw error;
     });
+  const es: EsRest = {
+    display: raw.display,
+    call: (method, path, body, ok) => watch(raw.call(method, path, body, ok)),
+    bulk: (lines, refresh) => watch(raw.bulk(lines, refresh)),
+  };
   return {
-    display: es.display,
-    call: (method, path, body, ok) => watch(es.call(method, path, body, ok)),
-    bulk: (lines, refresh) => watch(es.bulk(lines, refresh)),
+    es,
+    ensure() {
+      if (checkedAt > 0 && Date.now() - checkedAt > recheckMs) forget();
+      if (!ready) {
+        checkedAt = 0;
+        const checking = ensureIndex(es, index, mappings);
+        ready = checking;
+        checking.then(
+          () => {
+            if (ready === checking) checkedAt = Date.now();
+          },
+          () => {
+            if (ready === checking) forget();
+          },
+        );
+      }
+      return ready;
+    },
   };
 }

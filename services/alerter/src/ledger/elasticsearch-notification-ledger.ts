@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Finding, PermanentError, RetryableError } from '@pipewatch/shared';
-import { ensureIndex, onUnreachable, type EsRest } from '../elasticsearch/es-rest.js';
+import { ensuredIndex, type EsRest } from '../elasticsearch/es-rest.js';
 import { ledgerKey, type NotificationEntry, type NotificationLedger } from './notification-ledger.js';
 
 const MAPPINGS = {
@@ -51,19 +51,11 @@ function itemsOf(body: Record<string, unknown>): BulkItem[] {
  */
 export function createElasticsearchNotificationLedger(options: ElasticsearchLedgerOptions): NotificationLedger & { owner: string } {
   const { index } = options;
-  let ready: Promise<void> | undefined;
-  const es = onUnreachable(options.es, () => (ready = undefined));
+  const { es, ensure } = ensuredIndex(options.es, index, MAPPINGS);
   const leaseMs = options.leaseMs ?? 30_000;
   const owner = options.owner ?? `alerter-${randomUUID()}`;
   const now = options.now ?? (() => new Date());
   const leaseUntil = (): string => new Date(now().getTime() + leaseMs).toISOString();
-  const ensure = (): Promise<void> => {
-    ready ??= ensureIndex(es, index, MAPPINGS).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
   const docPath = (id: string, action: string): string => `${encodeURIComponent(index)}/${action}/${encodeURIComponent(id)}`;
 
   function failIfBad(items: BulkItem[], what: string, accept: number[]): void {

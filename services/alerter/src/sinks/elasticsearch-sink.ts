@@ -15,6 +15,9 @@ import { bulkItemVerdict, describeBulkItemError } from './elasticsearch/bulk-ite
 import { findingToDocument, indexNameFor } from './elasticsearch/finding-to-document.js';
 import { DEFAULT_INDEX_PREFIX, templateForPrefix } from './elasticsearch/index-template.js';
 
+/** How long an installed template is trusted before a write checks again (one GET). */
+const TEMPLATE_RECHECK_MS = 10_000;
+
 export interface ElasticsearchSinkOptions {
   /** e.g. `https://es.internal:9200`; credentials belong in `auth`, not here. */
   url: string;
@@ -155,10 +158,19 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
     logger.info('index template installed', { template: template.name, version: template.version, replaced: installed ?? null });
   }
 
-  /** Set once an install is under way or done, so writes do not ask Elasticsearch again. */
+  /**
+   * Set once an install is under way or done, so writes do not ask Elasticsearch
+   * every time. Trusted for TEMPLATE_RECHECK_MS only, and dropped when Elasticsearch
+   * was unreachable: a cluster can come back empty (a node that lost its disk), and
+   * a bulk would then auto-create the index with dynamic mappings, which refuse
+   * findings whose evidence differs in shape (a mapping conflict is permanent).
+   */
   let templateReady: Promise<void> | undefined;
+  /** When the template was last found or installed; 0 while a check is under way. */
+  let templateCheckedAt = 0;
 
   function ensureTemplate(): Promise<void> {
+    templateCheckedAt = 0;
     const installing = withRetry(
       installTemplateOnce,
       options.retry,
@@ -166,14 +178,20 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
       closing.signal,
     );
     templateReady = installing;
-    installing.catch(() => {
-      if (templateReady === installing) templateReady = undefined;
-    });
+    installing.then(
+      () => {
+        if (templateReady === installing) templateCheckedAt = Date.now();
+      },
+      () => {
+        if (templateReady === installing) templateReady = undefined;
+      },
+    );
     return installing;
   }
 
   async function templateBeforeWrite(): Promise<void> {
     if (options.installTemplate === false) return;
+    if (templateCheckedAt > 0 && Date.now() - templateCheckedAt > TEMPLATE_RECHECK_MS) templateReady = undefined;
     try {
       await (templateReady ?? ensureTemplate());
     } catch (error) {
@@ -190,8 +208,7 @@ export function createElasticsearchSink(options: ElasticsearchSinkOptions): Elas
       const chunk = batch.slice(start, start + bulkMaxDocs);
       const operations = chunk.flatMap((doc) => [{ create: { _index: doc.index, _id: doc.id } }, doc.document]);
       const response = await client.bulk({ operations, refresh }, { signal: closing.signal }).catch((error: unknown) => {
-        // A cluster that went away may come back empty: check the template again before
-        // the next bulk, or it would create the index with dynamic mappings.
+        // A cluster that went away may come back empty: check the template before the next bulk.
         if (error instanceof errors.ConnectionError || error instanceof errors.NoLivingConnectionsError) templateReady = undefined;
         throw requestFailure(error, `a bulk of ${chunk.length}`, target);
       });

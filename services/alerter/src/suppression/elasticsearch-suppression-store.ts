@@ -1,4 +1,4 @@
-import { ensureIndex, onUnreachable, type EsRest } from '../elasticsearch/es-rest.js';
+import { ensuredIndex, type EsRest } from '../elasticsearch/es-rest.js';
 import { Suppression, newSuppressionId, type NewSuppression } from './suppression.js';
 import type { SuppressionStore } from './suppression-store.js';
 
@@ -28,15 +28,7 @@ const MAX_SUPPRESSIONS = 10_000;
 export function createElasticsearchSuppressionStore(options: { es: EsRest; index: string; now?: () => Date }): SuppressionStore {
   const { index } = options;
   const now = options.now ?? (() => new Date());
-  let ready: Promise<void> | undefined;
-  const es = onUnreachable(options.es, () => (ready = undefined));
-  const ensure = (): Promise<void> => {
-    ready ??= ensureIndex(es, index, MAPPINGS).catch((error: unknown) => {
-      ready = undefined;
-      throw error;
-    });
-    return ready;
-  };
+  const { es, ensure } = ensuredIndex(options.es, index, MAPPINGS);
   const path = (suffix: string): string => `${encodeURIComponent(index)}/${suffix}`;
 
   return {

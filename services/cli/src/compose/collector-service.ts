@@ -1,4 +1,5 @@
-import { topicNames, type Bus, type Config, type Logger } from '@pipewatch/shared';
+import { createSecureContext } from 'node:tls';
+import { ConfigError, errorMessage, topicNames, type Bus, type Config, type Logger } from '@pipewatch/shared';
 import { buildCollectorApp, createEventDedupe, listenCollector, type CollectorDeps } from '@pipewatch/collector';
 import { readConfiguredFile } from './configured-file.js';
 
@@ -64,10 +65,13 @@ function knownSecretValues(names: readonly string[], env: Record<string, string 
 /** HTTPS when PIPEWATCH_TLS_CERT_FILE and PIPEWATCH_TLS_KEY_FILE are set (the schema requires both or neither). */
 function collectorTls(config: Config): { tls?: { cert: Buffer; key: Buffer } } {
   if (!config.PIPEWATCH_TLS_CERT_FILE || !config.PIPEWATCH_TLS_KEY_FILE) return {};
-  return {
-    tls: {
-      cert: readConfiguredFile('PIPEWATCH_TLS_CERT_FILE', config.PIPEWATCH_TLS_CERT_FILE),
-      key: readConfiguredFile('PIPEWATCH_TLS_KEY_FILE', config.PIPEWATCH_TLS_KEY_FILE),
-    },
-  };
+  const cert = readConfiguredFile('PIPEWATCH_TLS_CERT_FILE', config.PIPEWATCH_TLS_CERT_FILE);
+  const key = readConfiguredFile('PIPEWATCH_TLS_KEY_FILE', config.PIPEWATCH_TLS_KEY_FILE);
+  try {
+    // Checked here so a wrong pair is reported by variable name, not as a bare OpenSSL error from the listener.
+    createSecureContext({ cert, key });
+  } catch (error) {
+    throw new ConfigError([`PIPEWATCH_TLS_CERT_FILE, PIPEWATCH_TLS_KEY_FILE: not a usable certificate and key pair (${errorMessage(error)})`]);
+  }
+  return { tls: { cert, key } };
 }

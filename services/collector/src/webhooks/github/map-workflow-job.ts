@@ -68,8 +68,8 @@ export function mapWorkflowJob(payload: unknown): MapResult {
     attributes: record({
       github_job_id: job.id,
       github_workflow: clip(workflow, 2000),
-      github_conclusion: job.conclusion ?? undefined,
-      github_runner_group: job.runner_group_name ?? undefined,
+      github_conclusion: job.conclusion ? clip(job.conclusion, 2000) : undefined,
+      github_runner_group: job.runner_group_name ? clip(job.runner_group_name, 2000) : undefined,
     }),
   };
   return { kind: 'event', event: compact(event) };

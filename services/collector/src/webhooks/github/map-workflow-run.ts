@@ -59,8 +59,8 @@ export function mapWorkflowRun(payload: unknown): MapResult {
     resources: nonEmpty({ duration_s: completed ? secondsBetween(started, finished) : undefined }),
     attributes: record({
       github_workflow_id: run.workflow_id ?? undefined,
-      github_status: run.status ?? undefined,
-      github_conclusion: run.conclusion ?? undefined,
+      github_status: run.status ? clip(run.status, 2000) : undefined,
+      github_conclusion: run.conclusion ? clip(run.conclusion, 2000) : undefined,
       github_triggering_actor:
         run.triggering_actor?.login && run.triggering_actor.login !== actor ? clip(run.triggering_actor.login, 2000) : undefined,
     }),

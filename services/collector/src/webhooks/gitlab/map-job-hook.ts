@@ -39,7 +39,7 @@ export function mapGitlabJob(payload: unknown): MapResult {
     run: compact({
       id: String(hook.pipeline_id ?? hook.build_id),
       // retries_count is 0 on the first try; attempts count from 1 as on GitHub.
-      attempt: typeof hook.retries_count === 'number' && hook.retries_count >= 0 ? hook.retries_count + 1 : undefined,
+      attempt: typeof hook.retries_count === 'number' && hook.retries_count >= 0 && Number.isSafeInteger(hook.retries_count + 1) ? hook.retries_count + 1 : undefined,
       url: webUrl ? clip(`${webUrl.replace(/\/+$/, '')}/-/jobs/${hook.build_id}`, 2000) : undefined,
       status,
       trigger: triggerOf(hook.source),
