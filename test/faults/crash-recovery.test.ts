@@ -51,7 +51,7 @@ describe('faults: crash recovery (SIGKILL mid-stream) @integration @faults', fun
     await receiver?.close();
   });
 
-  it(`survives ${ROUNDS * 3} SIGKILLs (detector, alerter, collector in turn, at seeded random moments): every finding of the accepted events is in Elasticsearch exactly once and reaches the webhook`, async function () {
+  it(`survives ${ROUNDS * 3} SIGKILLs (detector, alerter, collector in turn, at seeded random moments, outages overlapping): every finding of the accepted events is in Elasticsearch exactly once and reaches the webhook`, async function () {
     const seed = faultSeed();
     const random = seededRandom(seed);
     console.log(`      seed ${seed} (FAULT_SEED=${seed} replays these kill moments)`);
@@ -65,20 +65,28 @@ describe('faults: crash recovery (SIGKILL mid-stream) @integration @faults', fun
       maxRetryAfterMs: 1_000,
     });
     const startedAt = new Map<Role, number>(ORDER.map((role) => [role, Date.now()]));
+    // Restarts run in the background, so the next kill (of another service) may land while one
+    // is still starting or rejoining its group: outages overlap. A service is killed again only
+    // once its own restart is up.
+    const restarting = new Map<Role, Promise<void>>();
     const kills: Kill[] = [];
     try {
       await sleep(5_000);
       for (let round = 0; round < ROUNDS; round++) {
         for (const role of ORDER) {
-          await sleep(random.between(1_000, 5_000));
+          await sleep(random.between(1_000, 4_000));
+          await restarting.get(role);
           kills.push({ role, at: (Date.now() - began) / 1000, uptimeMs: Date.now() - startedAt.get(role)! });
           await deployment.kill(role);
           // Down for a moment, as a crash-looping pod would be before its restart.
-          await sleep(random.between(0, 1_000));
-          await deployment.start(role);
-          startedAt.set(role, Date.now());
+          const restart = sleep(random.between(0, 1_000))
+            .then(() => deployment.start(role))
+            .then(() => void startedAt.set(role, Date.now()));
+          restart.catch(() => undefined);
+          restarting.set(role, restart);
         }
       }
+      await Promise.all(restarting.values());
       await sleep(5_000);
     } finally {
       await stream.stop();

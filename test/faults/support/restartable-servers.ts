@@ -14,8 +14,8 @@ export interface RestartableServer {
   readonly address: string;
   /** Stops the server (SIGTERM, as an operator or orchestrator would), keeping its data. */
   stop(): Promise<void>;
-  /** Starts it again on the same port; `fresh` starts it with no data (a node that lost its disk). */
-  start(options?: { fresh?: boolean }): Promise<void>;
+  /** Starts it again on the same port, with its data. */
+  start(): Promise<void>;
   /** Stops it and removes its data. */
   destroy(): Promise<void>;
 }
@@ -29,8 +29,7 @@ export async function startRestartableKafka(): Promise<RestartableServer> {
       await server?.stop();
       server = undefined;
     },
-    async start(options = {}) {
-      if (options.fresh) rmSync(dir, { recursive: true, force: true });
+    async start() {
       server = await startLocalKafka({ dir, port, controllerPort, keepData: true, timeoutMs: RESTART_TIMEOUT_MS });
     },
     async destroy() {
@@ -50,8 +49,7 @@ export async function startRestartableElasticsearch(): Promise<RestartableServer
       await server?.stop();
       server = undefined;
     },
-    async start(options = {}) {
-      if (options.fresh) rmSync(dir, { recursive: true, force: true });
+    async start() {
       server = await startLocalElasticsearch({ dir, httpPort, transportPort, keepData: true, timeoutMs: RESTART_TIMEOUT_MS });
     },
     async destroy() {

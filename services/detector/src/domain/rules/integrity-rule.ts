@@ -28,8 +28,8 @@ function dependencyFindings(context: RuleContext): Candidate[] {
     const expected = ownEntry(context.baseline.dependencies, key);
     const fingerprint = digestFingerprint(dependency.digest);
     if (!expected || expected === fingerprint) continue;
-    const onceKey = `dep|${key}|${fingerprint}`;
-    if (context.baseline.alerted.includes(onceKey)) continue;
+    // Unlike a moved tag, a changed dependency is reported on every run that uses it:
+    // the run is never learned, so the tampered download never becomes normal.
     const label = dependency.version ? `${dependency.name}@${dependency.version}` : dependency.name;
     out.push({
       ruleId: 'integrity.dependency.digest_mismatch',
@@ -39,9 +39,8 @@ function dependencyFindings(context: RuleContext): Candidate[] {
       score: 0.97,
       subject: key,
       summary: `${label} arrived with digest ${shortDigest(dependency.digest)} but earlier runs got ${shortDigest(expected)} for the same version${dependency.source ? ` from ${dependency.source}` : ''}; the download was altered: pin and verify it, and rotate every secret this job could read.`,
-      evidence: { observed: { ...dependency }, expected_digest_prefix: expected, first_seen_by: 'earlier runs of this pipeline', reported: 'once per new digest' },
+      evidence: { observed: { ...dependency }, expected_digest_prefix: expected, first_seen_by: 'earlier runs of this pipeline' },
       mitigations: ['M1591', 'D1590'],
-      onceKey,
     });
   }
   return out;

@@ -55,7 +55,8 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
   const minRatio = unsuccessful ? settings.minRatio + 0.5 : settings.minRatio;
   const farEnough = direction === 'high' ? ratio >= minRatio : ratio <= 1 / minRatio;
   if (!farEnough) return undefined;
-  const remembered = (prior ?? context.baseline).peaks[key];
+  // Bytes sent keep only the window's tail: a remembered cache upload must not hide an exfiltration.
+  const remembered = key === 'resources.net_tx_bytes' ? undefined : (prior ?? context.baseline).peaks[key];
   const peak = direction === 'high' ? Math.max(...history, remembered ?? 0) : Math.min(...history);
   const beyondTail = direction === 'high' ? observed > TAIL_FACTOR * peak : observed < peak / TAIL_FACTOR;
   if (!beyondTail) return undefined;
