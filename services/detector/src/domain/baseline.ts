@@ -33,6 +33,13 @@ export interface PipelineBaseline {
    * pipeline's normal heavy tail (a cache miss) beyond the 30-run window.
    */
   peaks: Record<string, number>;
+  /**
+   * Per series, the level of the pipeline's normal upper mode (cache misses, cold
+   * builds): a high quantile of the values learned above the normal band. Unlike
+   * the peak it does not fade with time, so a mode seen once in 200 runs stays
+   * known. Optional: one number per series, absent in stores written before it.
+   */
+  tails?: Record<string, number>;
   seen: {
     egress: SeenSet;
     ports: SeenSet;

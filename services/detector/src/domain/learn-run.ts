@@ -99,12 +99,30 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
       if ((value < low || value > high) && outside >= settings.window * OUT_OF_BAND_SHARE) {
         learned = Math.min(Math.max(value, low), high);
       }
+      if (learned > high) {
+        const tails = (baseline.tails ??= {});
+        setOwnEntry(tails, key, roundSignificant(nextUpperMode(ownEntry(tails, key), learned)));
+      }
     }
     history.push(roundSignificant(learned));
     baseline.peaks[key] = roundSignificant(Math.max(learned, (baseline.peaks[key] ?? learned) * PEAK_DECAY));
     if (history.length > settings.window) history.splice(0, history.length - settings.window);
   }
   baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values: Object.fromEntries(series) };
+}
+
+/** Steps of the upper-mode estimate: up fast, down slowly, so it settles near a high quantile of that mode. */
+const UPPER_MODE_UP = 0.5;
+const UPPER_MODE_DOWN = 0.1;
+
+/**
+ * Moves the upper-mode level towards a value learned above the band: an
+ * asymmetric-step quantile estimate (one number, no sample to keep) that sits
+ * near the top of the values seen there, without jumping to the single largest.
+ */
+export function nextUpperMode(current: number | undefined, value: number): number {
+  if (current === undefined) return value;
+  return value > current ? current + UPPER_MODE_UP * (value - current) : current - UPPER_MODE_DOWN * (current - value);
 }
 
 /** Notes that an event was handled, so a redelivery of it is recognised. */

@@ -14,7 +14,10 @@ export function combineWeakSignals(candidates: readonly Candidate[]): Candidate 
 /** Data volume out far above normal, to a destination never used before: the shape of exfiltration. */
 function exfiltrationPair(candidates: readonly Candidate[]): Candidate | undefined {
   const volume = candidates.find((candidate) => candidate.ruleId === 'resource.net_tx.high');
-  const destinations = candidates.filter((candidate) => candidate.ruleId === 'access.egress.new_host' || candidate.ruleId === 'access.egress.unresolved_ip');
+  // A public download host that was sent next to nothing is not where the bytes went.
+  const destinations = candidates.filter(
+    (candidate) => (candidate.ruleId === 'access.egress.new_host' && candidate.evidence.public_download_host !== true) || candidate.ruleId === 'access.egress.unresolved_ip',
+  );
   if (!volume || destinations.length === 0) return undefined;
   const combined = 1 - (1 - volume.score) * destinations.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
   return {

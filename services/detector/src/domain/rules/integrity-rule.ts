@@ -28,9 +28,25 @@ function dependencyFindings(context: RuleContext): Candidate[] {
     const expected = ownEntry(context.baseline.dependencies, key);
     const fingerprint = digestFingerprint(dependency.digest);
     if (!expected || expected === fingerprint) continue;
-    // Unlike a moved tag, a changed dependency is reported on every run that uses it:
-    // the run is never learned, so the tampered download never becomes normal.
     const label = dependency.version ? `${dependency.name}@${dependency.version}` : dependency.name;
+    // A download with no version, or a version rebuilt by design (an installer script
+    // fetched from its latest URL), changes whenever upstream publishes: reported once
+    // at medium, then learned. A pinned version changing is tampering: reported on
+    // every run that uses it (critical, so never learned and never becoming normal).
+    if (!dependency.version || MUTABLE_VERSION.test(dependency.version)) {
+      out.push({
+        ruleId: 'integrity.dependency.digest_mismatch',
+        ruleName: 'Dependency checksum changed',
+        category: 'integrity',
+        severity: 'medium',
+        score: 0.6,
+        subject: key,
+        summary: `${label}, fetched without a fixed version${dependency.source ? ` from ${dependency.source}` : ''}, arrived with digest ${shortDigest(dependency.digest)} instead of ${shortDigest(expected)}; upstream may have published a new one, or the download was altered: pin it to a version and checksum so a change is provable.`,
+        evidence: { observed: { ...dependency }, expected_digest_prefix: expected, unpinned: true, first_seen_by: 'earlier runs of this pipeline' },
+        mitigations: ['M1591', 'D1590'],
+      });
+      continue;
+    }
     out.push({
       ruleId: 'integrity.dependency.digest_mismatch',
       ruleName: 'Dependency checksum changed',

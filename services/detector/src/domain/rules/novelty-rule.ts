@@ -2,6 +2,7 @@ import type { Severity } from '@pipewatch/shared';
 import { digestFingerprint } from '../fingerprint.js';
 import { egressKey } from '../normalize.js';
 import { describeSeen, topSeen } from '../seen-set.js';
+import { DISTRIBUTION_HOSTS, DISTRIBUTION_UPLOAD_LIMIT } from './distribution-hosts.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
 import { ownEntry } from '../own-entry.js';
 
@@ -65,20 +66,30 @@ function egressFindings(context: RuleContext): Candidate[] {
     }
     // A new mirror of a site the pipeline already uses (cdn2.example.org next to cdn.example.org) is a note.
     const sameSite = egress.host !== undefined && Object.keys(seen).some((known) => siteOf(known) === siteOf(egress.host!));
-    const severity: Severity = badPort ? 'high' : sameSite ? 'low' : 'medium';
+    // A public registry or toolchain download host, with little or nothing sent to it, cannot carry data out.
+    const distribution = egress.host !== undefined && DISTRIBUTION_HOSTS.has(egress.host.toLowerCase()) && sentTo(context, key) < DISTRIBUTION_UPLOAD_LIMIT;
+    const note = sameSite || distribution;
+    const severity: Severity = badPort ? 'high' : note ? 'low' : 'medium';
     out.push({
       ruleId: 'access.egress.new_host',
       ruleName: 'New egress destination',
       category: 'access',
       severity,
-      score: badPort ? 0.85 : sameSite ? 0.35 : 0.6,
+      score: badPort ? 0.85 : note ? 0.35 : 0.6,
       subject: key,
       summary: `Connected to ${where}, which this pipeline has not contacted in ${runs} runs${badPort ? ' (a port used by mining pools and reverse shells)' : ''}; check which step opened it and whether it could carry secrets out.`,
-      evidence: { observed: { ...egress }, same_site_as_known_host: sameSite, baseline: normal },
+      evidence: { observed: { ...egress }, same_site_as_known_host: sameSite, public_download_host: distribution, baseline: normal },
       mitigations: ['D1590'],
     });
   }
   return out;
+}
+
+/** Bytes the run reported sending to one destination, over all its connections. */
+function sentTo(context: RuleContext, key: string): number {
+  let sent = 0;
+  for (const egress of context.event.access?.egress ?? []) if (egressKey(egress) === key) sent += egress.bytes_out ?? 0;
+  return sent;
 }
 
 /**

@@ -55,16 +55,30 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
   const minRatio = unsuccessful ? settings.minRatio + 0.5 : settings.minRatio;
   const farEnough = direction === 'high' ? ratio >= minRatio : ratio <= 1 / minRatio;
   if (!farEnough) return undefined;
-  // Bytes sent keep only the window's tail: a remembered cache upload must not hide an exfiltration.
-  const remembered = key === 'resources.net_tx_bytes' ? undefined : (prior ?? context.baseline).peaks[key];
-  const peak = direction === 'high' ? Math.max(...history, remembered ?? 0) : Math.min(...history);
-  const beyondTail = direction === 'high' ? observed > TAIL_FACTOR * peak : observed < peak / TAIL_FACTOR;
+  const source = prior ?? context.baseline;
+  // The pipeline's normal upper mode: the largest recent value, the fading peak and
+  // the learned upper-mode level (cache misses, cold builds), whichever is highest.
+  const upperMode = direction === 'high'
+    ? Math.max(...history, ownEntry(source.peaks, key) ?? 0, (source.tails && ownEntry(source.tails, key)) ?? 0)
+    : Math.min(...history);
+  // Bytes sent rise in the upper mode because a cache miss saves a fresh cache; a miss
+  // also downloads more, writes more and takes longer. Bytes sent rising alone are not that mode:
+  // they are judged against the window's ordinary runs, so a cache upload seen
+  // earlier cannot hide an exfiltration.
+  const coMoving = SLOW_OR_VOLUME_SERIES.has(spec.slug) && direction === 'high' && volumesRoseTogether(context, source, key);
+  const cacheShaped = key !== 'resources.net_tx_bytes' || coMoving;
+  const guard = cacheShaped ? upperMode : ordinaryMax(history, stats.median + settings.zThreshold * stats.spread);
+  const beyondTail = direction === 'high' ? observed > TAIL_FACTOR * guard : observed < guard / TAIL_FACTOR;
   if (!beyondTail) return undefined;
 
   const strong =
     absZ >= settings.highZ &&
-    (direction === 'high' ? ratio >= settings.highRatio && observed >= 2 * peak : ratio <= 1 / settings.highRatio);
-  const severity = numericSeverity({ strong, isMetric, prior: prior !== undefined, slug: spec.slug });
+    (direction === 'high' ? ratio >= settings.highRatio && observed >= 2 * guard : ratio <= 1 / settings.highRatio);
+  // In the cache-miss shape (the figures a miss moves rose together), a volume or the
+  // duration is judged only against an upper mode the pipeline has actually shown.
+  const upperModeLearned = source.tails !== undefined && ownEntry(source.tails, key) !== undefined;
+  const extreme = strong && direction === 'high' && observed >= EXTREME_FACTOR * upperMode && (!coMoving || upperModeLearned);
+  const severity = numericSeverity({ strong, extreme, isMetric, prior: prior !== undefined, slug: spec.slug });
   const band: [number, number] = [
     round(Math.max(0, stats.median - settings.zThreshold * stats.spread), 3),
     round(stats.median + settings.zThreshold * stats.spread, 3),
@@ -85,7 +99,8 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
     subject: key,
     summary:
       `${spec.label} was ${formatValue(observed, spec.unit)}, ${times} ${usual} ` +
-      `(normal ${low}–${high} over the last ${stats.n} runs${prior ? ` of sibling pipeline ${prior.pipeline_id}, as this one is still learning` : ''}); ` +
+      `(normal ${low}–${high} over the last ${stats.n} runs${prior ? ` of sibling pipeline ${prior.pipeline_id}, as this one is still learning` : ''}` +
+      `${direction === 'high' && upperMode > stats.median + settings.zThreshold * stats.spread ? `; its heaviest normal runs reach ${formatValue(upperMode, spec.unit)}` : ''}); ` +
       `look at what this run did differently, starting with its slowest or largest steps.`,
     evidence: {
       series: key,
@@ -94,7 +109,11 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
       observed,
       ratio: Number.isFinite(ratio) ? round(ratio, 3) : null,
       robust_z: round(z, 2),
-      baseline: { n: stats.n, median: stats.median, mad: stats.mad, spread: round(stats.spread, 3), band, peak, ...(prior ? { borrowed_from: prior.pipeline_id } : {}) },
+      baseline: { n: stats.n, median: stats.median, mad: stats.mad, spread: round(stats.spread, 3), band, upper_mode: upperMode, ...(prior ? { borrowed_from: prior.pipeline_id } : {}) },
+      judged_against: cacheShaped ? 'upper_mode' : 'ordinary_runs',
+      cache_miss_shape: coMoving,
+      guard,
+      extreme,
       ...(lastGood && previous !== undefined
         ? { last_good_run: { run_id: lastGood.run_id, occurred_at: lastGood.occurred_at, value: previous, change: round(observed - previous, 3) } }
         : {}),
@@ -104,18 +123,53 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
 }
 
 /**
- * Transfer volumes swing widely in normal builds (a cache miss uploads a new cache),
- * so on their own they stay medium; a high would keep the run, and so the
- * pipeline's normal tail, out of the baseline. They become high paired with a new
- * destination (see combination.ts). Time, CPU and memory go high only far past
- * everything recent. Queue time measures the CI's capacity, user metrics carry no
- * known attack meaning, and a sibling's baseline is only a hint: low.
+ * A lone resource deviation is a note (low): builds are slow, heavy or chatty for
+ * many benign reasons, and a low finding keeps the run learnable. Volumes and
+ * duration become medium only far beyond the pipeline's learned upper mode
+ * (extreme); volumes go high only paired with a new destination (combination.ts).
+ * CPU, memory and processes, the figures a miner or implant moves, go high when
+ * strong (far past everything recent). Queue time measures the CI's capacity, user
+ * metrics carry no known attack meaning, and a sibling's baseline is only a hint.
  */
-function numericSeverity(facts: { strong: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
+function numericSeverity(facts: { strong: boolean; extreme: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
   if (facts.isMetric || facts.slug === 'queue') return 'low';
-  if (facts.prior) return facts.strong ? 'medium' : 'low';
-  if (VOLUME_SERIES.has(facts.slug)) return 'medium';
-  return facts.strong ? 'high' : 'medium';
+  if (facts.prior || SLOW_OR_VOLUME_SERIES.has(facts.slug)) return facts.extreme ? 'medium' : 'low';
+  return facts.strong ? 'high' : 'low';
 }
 
-const VOLUME_SERIES: ReadonlySet<string> = new Set(['net_tx', 'net_rx', 'disk_write']);
+/** Series a cache miss moves together; they alarm only far beyond that mode. */
+const SLOW_OR_VOLUME_SERIES: ReadonlySet<string> = new Set(['duration', 'net_tx', 'net_rx', 'disk_write']);
+
+/** How far beyond the learned upper mode a volume or duration must be to reach medium on its own. */
+const EXTREME_FACTOR = 4;
+
+/** Geometric mean of the other cache-miss figures' ratios to their medians that marks the upper (cache-miss) mode. */
+const CO_MOVEMENT_RATIO = 1.3;
+const CO_MOVING_FIELDS = ['net_rx_bytes', 'disk_write_bytes', 'duration_s'] as const;
+
+/**
+ * Whether the other figures a cache miss moves (bytes received, disk writes,
+ * duration) rose with the judged one: their ratios to the median, averaged geometrically
+ * so one jittery figure cannot decide it alone.
+ */
+function volumesRoseTogether(context: RuleContext, source: PipelineBaseline, judged: string): boolean {
+  const resources = context.event.resources ?? {};
+  let logSum = 0;
+  let count = 0;
+  for (const field of CO_MOVING_FIELDS) {
+    if (`resources.${field}` === judged) continue;
+    const observed = resources[field];
+    const history = ownEntry(source.numeric, `resources.${field}`);
+    if (observed === undefined || !history || history.length === 0) continue;
+    const usual = summarize(history, RELATIVE_FLOOR, specFor(`resources.${field}`).absoluteFloor).median;
+    if (!(usual > 0) || !(observed > 0)) continue;
+    logSum += Math.log(observed / usual);
+    count += 1;
+  }
+  return count > 0 && logSum / count >= Math.log(CO_MOVEMENT_RATIO);
+}
+
+/** The largest recent value inside the normal band: the top of the ordinary runs, ignoring the upper mode. */
+function ordinaryMax(history: readonly number[], bandTop: number): number {
+  return history.reduce((max, value) => (value <= bandTop && value > max ? value : max), 0);
+}
