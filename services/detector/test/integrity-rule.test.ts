@@ -77,6 +77,17 @@ describe('integrity rule', () => {
     }
   });
 
+  it('reports an unversioned download whose content changed once, at medium, then learns it (an installer script updated upstream)', () => {
+    const installer = (i: number, byte: string) => makeRun(i, { dependencies: [{ name: 'get-helm-3', digest: sha(byte), source: 'https://raw.githubusercontent.com' }] });
+    let baseline = detectRun(trained(), installer(600, 'a1'), DEFAULT_SETTINGS, installer(600, 'a1').occurred_at).baseline;
+    const changed = detectRun(baseline, installer(601, 'b2'), DEFAULT_SETTINGS, installer(601, 'b2').occurred_at);
+    assert.deepEqual(changed.findings.map((f) => [f.rule.id, f.severity]), [['integrity.dependency.digest_mismatch', 'medium']]);
+    assert.match(changed.findings[0]!.summary, /without a fixed version/);
+    assert.equal(changed.learned, true);
+    baseline = changed.baseline;
+    assert.deepEqual(detectRun(baseline, installer(602, 'b2'), DEFAULT_SETTINGS, installer(602, 'b2').occurred_at).findings, []);
+  });
+
   it('rates a rebuilt artifact low when it is a re-run of the same CI run or a snapshot version', () => {
     const build = (i: number, runId: string, version: string, byte: string) =>
       makeRun(i, { run: { id: runId, status: 'success' }, artifacts: [{ name: 'app', version, digest: sha(byte) }] });

