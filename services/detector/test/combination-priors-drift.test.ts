@@ -22,6 +22,21 @@ describe('weak-signal combination', () => {
     assert.equal(detection.learned, false, 'a combined high finding keeps the run out of the baseline');
   });
 
+  it('counts many findings of one rule as one signal: a toolchain upgrade replaces several executables at once', () => {
+    const baseline = trained();
+    const upgraded = [{ exe: '/usr/bin/node', sha256: 'bb'.repeat(32) }, { exe: '/usr/bin/npm', sha256: 'cc'.repeat(32) }];
+    // Teach the second executable first, so both show up as known executables with new hashes.
+    const taught = detectRun(baseline, makeRun(650, { access: { ...makeRun(0).access, processes: [...makeRun(0).access!.processes!, { exe: '/usr/bin/npm', sha256: 'dd'.repeat(32) }] } }), DEFAULT_SETTINGS, makeRun(650).occurred_at).baseline;
+    const run = makeRun(702, {
+      access: { ...makeRun(0).access, egress: [...makeRun(0).access!.egress!, { host: 'mirror.example', port: 443 }], processes: upgraded },
+      artifacts: [{ name: 'app', version: '1.0.0', digest: `sha256:${'ee'.repeat(32)}`, signed: false }],
+    });
+    const detection = detectRun(taught, run, DEFAULT_SETTINGS, run.occurred_at);
+    assert.equal(detection.findings.filter((f) => f.rule.id === 'access.process.new_hash').length, 2);
+    assert.ok(detection.findings.some((f) => f.rule.id === 'integrity.artifact.unsigned'));
+    assert.ok(!detection.findings.some((f) => f.rule.id === 'context.combined.weak_signals'), `got ${detection.findings.map((f) => f.rule.id)}`);
+  });
+
   it('does not combine two weak signals', () => {
     const baseline = trained();
     const run = makeRun(701, { access: { ...makeRun(0).access, egress: [...makeRun(0).access!.egress!, { host: 'mirror.example', port: 443 }], processes: [{ exe: '/usr/bin/node', sha256: 'aa'.repeat(32) }, { exe: '/usr/bin/zstd' }] } });

@@ -35,16 +35,17 @@ function exfiltrationPair(candidates: readonly Candidate[]): Candidate | undefin
 
 function weakSignals(candidates: readonly Candidate[]): Candidate | undefined {
   const weak = candidates.filter((candidate) => candidate.severity === 'low' || candidate.severity === 'medium');
-  if (weak.length < 3 || weak.length < candidates.length) return undefined;
-  const categories = new Set(weak.map((candidate) => candidate.category));
+  if (weak.length < candidates.length) return undefined;
+  const signals = distinctSignals(weak);
+  if (signals.length < 3) return undefined;
+  const categories = new Set(signals.map((candidate) => candidate.category));
   if (categories.size < 2) return undefined;
-  // Resource figures rise together (a slow run is slow everywhere), so they count once; and
-  // at least one of the other signals must be medium: two notes (a new hash, a re-run's
-  // rebuilt artifact) during a slow build are an ordinary dependency upgrade.
-  const beyondResources = weak.filter((candidate) => candidate.category !== 'resource');
+  // At least one of the signals beyond resource figures must be medium: two notes (a
+  // new hash, a re-run's rebuilt artifact) during a slow build are an ordinary upgrade.
+  const beyondResources = signals.filter((candidate) => candidate.category !== 'resource');
   if (beyondResources.length < 2 || !beyondResources.some((candidate) => candidate.severity === 'medium')) return undefined;
   // Independent-evidence combination: the chance that every signal is innocent.
-  const combined = 1 - weak.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
+  const combined = 1 - signals.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
   if (combined < 0.85) return undefined;
   const rules = weak.map((candidate) => `${candidate.ruleId} (${candidate.subject})`);
   return {
@@ -54,8 +55,25 @@ function weakSignals(candidates: readonly Candidate[]): Candidate | undefined {
     severity: 'high',
     score: round(combined, 4),
     subject: 'run',
-    summary: `${weak.length} unusual things happened in this one run (${weak.map((candidate) => candidate.ruleName.toLowerCase()).join('; ')}); together they look like a compromised step rather than drift: review the run end to end.`,
-    evidence: { signals: rules, categories: [...categories].sort(), combined_score: round(combined, 4) },
+    summary: `${signals.length} independent unusual things happened in this one run (${signals.map((candidate) => candidate.ruleName.toLowerCase()).join('; ')}); together they look like a compromised step rather than drift: review the run end to end.`,
+    evidence: { signals: rules, independent_signals: signals.map((candidate) => candidate.ruleId), categories: [...categories].sort(), combined_score: round(combined, 4) },
     mitigations: ['D1590'],
   };
+}
+
+/**
+ * The independent signals among weak findings: one per rule (a toolchain upgrade
+ * changes many hashes at once; that is one change), resource figures together as
+ * one (a slow run is slow everywhere), and none from a run in the cache-miss shape,
+ * whose figures that benign mode explains. The strongest of each group speaks for it.
+ */
+function distinctSignals(weak: readonly Candidate[]): Candidate[] {
+  const strongest = new Map<string, Candidate>();
+  for (const candidate of weak) {
+    if (candidate.category === 'resource' && candidate.evidence.cache_miss_shape === true) continue;
+    const group = candidate.category === 'resource' ? 'resource' : candidate.ruleId;
+    const known = strongest.get(group);
+    if (!known || candidate.score > known.score) strongest.set(group, candidate);
+  }
+  return [...strongest.values()];
 }

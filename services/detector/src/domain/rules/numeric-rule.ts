@@ -74,10 +74,9 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
   const strong =
     absZ >= settings.highZ &&
     (direction === 'high' ? ratio >= settings.highRatio && observed >= 2 * guard : ratio <= 1 / settings.highRatio);
-  // In the cache-miss shape (the figures a miss moves rose together), a volume or the
-  // duration is judged only against an upper mode the pipeline has actually shown.
-  const upperModeLearned = source.tails !== undefined && ownEntry(source.tails, key) !== undefined;
-  const extreme = strong && direction === 'high' && observed >= EXTREME_FACTOR * upperMode && (!coMoving || upperModeLearned);
+  // In the cache-miss shape (the figures a miss moves rose together) a volume or the
+  // duration is explained by that benign mode: it stays a note, however large.
+  const extreme = strong && direction === 'high' && observed >= EXTREME_FACTOR * upperMode && !coMoving;
   const severity = numericSeverity({ strong, extreme, isMetric, prior: prior !== undefined, slug: spec.slug });
   const band: [number, number] = [
     round(Math.max(0, stats.median - settings.zThreshold * stats.spread), 3),
@@ -125,8 +124,9 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
 /**
  * A lone resource deviation is a note (low): builds are slow, heavy or chatty for
  * many benign reasons, and a low finding keeps the run learnable. Volumes and
- * duration become medium only far beyond the pipeline's learned upper mode
- * (extreme); volumes go high only paired with a new destination (combination.ts).
+ * duration become medium only far beyond the pipeline's learned upper mode and
+ * outside the cache-miss shape (extreme); bytes sent go high only paired with a
+ * new destination (combination.ts).
  * CPU, memory and processes, the figures a miner or implant moves, go high when
  * strong (far past everything recent). Queue time measures the CI's capacity, user
  * metrics carry no known attack meaning, and a sibling's baseline is only a hint.
