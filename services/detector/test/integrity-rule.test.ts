@@ -66,6 +66,16 @@ describe('integrity rule', () => {
     assert.deepEqual(detectRun(baseline, two, DEFAULT_SETTINGS, two.occurred_at).findings.map((f) => [f.rule.id, f.severity]), [['integrity.action.ref_moved', 'low']]);
   });
 
+  it('notes a moved branch path (release/v1) as low, like a major tag', () => {
+    const step = (commit: string) => [{ name: 'publish', action: 'pypa/gh-action-pypi-publish@release/v1', action_sha: commit.repeat(40) }];
+    const baseline = detectRun(undefined, makeRun(1, { steps: step('a') }), DEFAULT_SETTINGS, makeRun(1).occurred_at).baseline;
+    const moved = detectRun(baseline, makeRun(2, { steps: step('b') }), DEFAULT_SETTINGS, makeRun(2).occurred_at);
+    assert.deepEqual(moved.findings.map((f) => [f.rule.id, f.severity]), [['integrity.action.ref_moved', 'low']]);
+    const exact = (commit: string) => [{ name: 'publish', action: 'pypa/gh-action-pypi-publish@v1.12.4', action_sha: commit.repeat(40) }];
+    const pinned = detectRun(undefined, makeRun(1, { steps: exact('a') }), DEFAULT_SETTINGS, makeRun(1).occurred_at).baseline;
+    assert.equal(detectRun(pinned, makeRun(2, { steps: exact('b') }), DEFAULT_SETTINGS, makeRun(2).occurred_at).findings[0]?.severity, 'high');
+  });
+
   it('reports a changed dependency digest on every run that uses it, never learning it as normal', () => {
     let baseline = trained();
     const swapped = (i: number) => makeRun(i, { dependencies: [{ name: 'codecov-uploader', version: '0.7.1', digest: sha('ee') }] });

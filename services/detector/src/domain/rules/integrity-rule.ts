@@ -18,8 +18,12 @@ export const integrityRule: Rule = (context) => [
 /** Versions that are rebuilt by design. */
 const MUTABLE_VERSION = /(snapshot|dev|nightly|latest|edge|canary)/i;
 
-/** Refs that are meant to move: major-only tags and branch names. */
-const FLOATING_REF = /^(v?\d+|main|master|develop|trunk|latest|stable|release(s)?)$/i;
+/**
+ * Refs that are meant to move: major-only tags and branch names, including
+ * branch paths such as `release/v1` (pypa/gh-action-pypi-publish's documented
+ * ref); version tags carry no slash.
+ */
+const FLOATING_REF = /^(v?\d+|main|master|develop|trunk|latest|stable|release(s)?|[\w.-]+\/[\w./-]+)$/i;
 
 function dependencyFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
