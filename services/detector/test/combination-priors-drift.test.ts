@@ -37,6 +37,29 @@ describe('weak-signal combination', () => {
     assert.ok(!detection.findings.some((f) => f.rule.id === 'context.combined.weak_signals'), `got ${detection.findings.map((f) => f.rule.id)}`);
   });
 
+  it('leaves resource figures of a run in the cache-miss shape out of the combination: that benign mode explains them', () => {
+    const run = makeRun(703, {
+      resources: { ...makeRun(703).resources, duration_s: 230, net_tx_bytes: 400_000_000 },
+      access: { ...makeRun(0).access, egress: [...makeRun(0).access!.egress!, { host: 'mirror.example', port: 443 }], processes: [{ exe: '/usr/bin/node', sha256: 'bb'.repeat(32) }] },
+      artifacts: [{ name: 'app', version: '1.0.0', digest: `sha256:${'ee'.repeat(32)}`, signed: false }],
+    });
+    const findings = detectRun(trained(), run, DEFAULT_SETTINGS, run.occurred_at).findings;
+    const sent = findings.find((f) => f.rule.id === 'resource.net_tx.high');
+    assert.equal((sent?.evidence as { cache_miss_shape: boolean }).cache_miss_shape, true);
+    assert.ok(!findings.some((f) => f.rule.id === 'context.combined.weak_signals'), `got ${findings.map((f) => f.rule.id)}`);
+  });
+
+  it('pairs a cache-miss-shaped upload with a new host as exfiltration only when bytes were seen going to that host', () => {
+    const run = (bytesOut?: number) =>
+      makeRun(704, {
+        resources: { ...makeRun(704).resources, duration_s: 230, net_tx_bytes: 400_000_000 },
+        access: { ...makeRun(0).access, egress: [...makeRun(0).access!.egress!, { host: 'drop.example', port: 443, ...(bytesOut ? { bytes_out: bytesOut } : {}) }] },
+      });
+    const ids = (bytesOut?: number) => detectRun(trained(), run(bytesOut), DEFAULT_SETTINGS, run(bytesOut).occurred_at).findings.map((f) => f.rule.id);
+    assert.ok(!ids().includes('access.egress.exfiltration'), 'the cache upload explains the volume');
+    assert.ok(ids(300_000_000).includes('access.egress.exfiltration'), 'bytes seen going to the new host');
+  });
+
   it('does not combine two weak signals', () => {
     const baseline = trained();
     const run = makeRun(701, { access: { ...makeRun(0).access, egress: [...makeRun(0).access!.egress!, { host: 'mirror.example', port: 443 }], processes: [{ exe: '/usr/bin/node', sha256: 'aa'.repeat(32) }, { exe: '/usr/bin/zstd' }] } });

@@ -14,9 +14,14 @@ export function combineWeakSignals(candidates: readonly Candidate[]): Candidate 
 /** Data volume out far above normal, to a destination never used before: the shape of exfiltration. */
 function exfiltrationPair(candidates: readonly Candidate[]): Candidate | undefined {
   const volume = candidates.find((candidate) => candidate.ruleId === 'resource.net_tx.high');
-  // A public download host that was sent next to nothing is not where the bytes went.
+  // A public download host that was sent next to nothing is not where the bytes went;
+  // nor, in a run in the cache-miss shape (whose fresh cache upload explains the
+  // volume), is a new destination unless the collector saw real bytes go to it.
+  const explained = volume?.evidence.cache_miss_shape === true;
   const destinations = candidates.filter(
-    (candidate) => (candidate.ruleId === 'access.egress.new_host' && candidate.evidence.public_download_host !== true) || candidate.ruleId === 'access.egress.unresolved_ip',
+    (candidate) =>
+      (candidate.ruleId === 'access.egress.new_host' && candidate.evidence.public_download_host !== true && (!explained || bytesSentTo(candidate) >= EXPLAINED_UPLOAD_LIMIT)) ||
+      candidate.ruleId === 'access.egress.unresolved_ip',
   );
   if (!volume || destinations.length === 0) return undefined;
   const combined = 1 - (1 - volume.score) * destinations.reduce((innocent, candidate) => innocent * (1 - candidate.score), 1);
@@ -31,6 +36,14 @@ function exfiltrationPair(candidates: readonly Candidate[]): Candidate | undefin
     evidence: { signals: [volume, ...destinations].map((candidate) => `${candidate.ruleId} (${candidate.subject})`), volume: volume.evidence, destinations: destinations.map((candidate) => candidate.subject) },
     mitigations: ['D1590'],
   };
+}
+
+/** Bytes a new destination must have received for a cache-miss run's upload to count as going there. */
+const EXPLAINED_UPLOAD_LIMIT = 1024 * 1024;
+
+function bytesSentTo(candidate: Candidate): number {
+  const observed = candidate.evidence.observed as { bytes_out?: number } | undefined;
+  return observed?.bytes_out ?? 0;
 }
 
 function weakSignals(candidates: readonly Candidate[]): Candidate | undefined {

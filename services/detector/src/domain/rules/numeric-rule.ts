@@ -34,7 +34,7 @@ export const numericRule: Rule = (context) => {
 /** Spreads added to the threshold when judging against a sibling's baseline. */
 const PRIOR_MARGIN = 2;
 
-/** A value must clear the largest recent value by this much: normal heavy tails (cache misses) stay quiet. */
+/** A value must clear the pipeline's upper mode by this much: normal heavy tails (cache misses) stay quiet. */
 const TAIL_FACTOR = 1.5;
 
 function judge(key: string, observed: number, history: number[], context: RuleContext, prior: PipelineBaseline | undefined): Candidate | undefined {
@@ -62,10 +62,10 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
     ? Math.max(...history, ownEntry(source.peaks, key) ?? 0, (source.tails && ownEntry(source.tails, key)) ?? 0)
     : Math.min(...history);
   // Bytes sent rise in the upper mode because a cache miss saves a fresh cache; a miss
-  // also downloads more, writes more and takes longer. Bytes sent rising alone are not that mode:
-  // they are judged against the window's ordinary runs, so a cache upload seen
-  // earlier cannot hide an exfiltration.
-  const coMoving = SLOW_OR_VOLUME_SERIES.has(spec.slug) && direction === 'high' && volumesRoseTogether(context, source, key);
+  // also downloads more, writes more and takes longer. Bytes sent rising alone are not
+  // that mode: they are judged against the window's ordinary runs, so a cache upload
+  // seen earlier cannot hide an exfiltration.
+  const coMoving = SLOW_OR_VOLUME_SERIES.has(spec.slug) && direction === 'high' && inCacheMissShape(context, source, key);
   const cacheShaped = key !== 'resources.net_tx_bytes' || coMoving;
   const guard = cacheShaped ? upperMode : ordinaryMax(history, stats.median + settings.zThreshold * stats.spread);
   const beyondTail = direction === 'high' ? observed > TAIL_FACTOR * guard : observed < guard / TAIL_FACTOR;
@@ -145,14 +145,14 @@ const EXTREME_FACTOR = 4;
 
 /** Geometric mean of the other cache-miss figures' ratios to their medians that marks the upper (cache-miss) mode. */
 const CO_MOVEMENT_RATIO = 1.3;
-const CO_MOVING_FIELDS = ['net_rx_bytes', 'disk_write_bytes', 'duration_s'] as const;
+const CO_MOVING_FIELDS = ['net_rx_bytes', 'disk_write_bytes', 'duration_s', 'net_tx_bytes'] as const;
 
 /**
  * Whether the other figures a cache miss moves (bytes received, disk writes,
- * duration) rose with the judged one: their ratios to the median, averaged geometrically
- * so one jittery figure cannot decide it alone.
+ * duration, bytes sent) rose with the judged one: their ratios to the median, averaged
+ * geometrically so one jittery figure cannot decide it alone.
  */
-function volumesRoseTogether(context: RuleContext, source: PipelineBaseline, judged: string): boolean {
+function inCacheMissShape(context: RuleContext, source: PipelineBaseline, judged: string): boolean {
   const resources = context.event.resources ?? {};
   let logSum = 0;
   let count = 0;
