@@ -55,11 +55,12 @@ describe('numeric rule', () => {
     assert.ok(score(800) < score(5000));
   });
 
-  it('rates a lone duration rise low, medium only far beyond its upper mode, and never high alone', () => {
+  it('rates a lone duration rise low, and high only when extreme: at least 3x the upper mode', () => {
     const severity = (duration: number) => judge({ resources: { duration_s: duration } }).find((f) => f.rule.id === 'resource.duration.high')!.severity;
     assert.equal(severity(190), 'low');
-    assert.equal(severity(2000), 'medium');
-    assert.equal(severity(20_000), 'medium');
+    assert.equal(severity(330), 'low', 'strong (over 3x the median) but within 3x the largest recent run');
+    assert.equal(severity(400), 'high');
+    assert.equal(severity(2000), 'high');
   });
 
   it('rates CPU far past every recent run high (a miner), and a milder rise low', () => {

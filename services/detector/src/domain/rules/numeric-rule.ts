@@ -76,7 +76,7 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
     (direction === 'high' ? ratio >= settings.highRatio && observed >= 2 * guard : ratio <= 1 / settings.highRatio);
   // In the cache-miss shape (the figures a miss moves rose together) a volume or the
   // duration is explained by that benign mode: it stays a note, however large.
-  const extreme = strong && direction === 'high' && observed >= EXTREME_FACTOR * upperMode && !coMoving;
+  const extreme = strong && direction === 'high' && observed >= extremeFactor(spec.slug) * upperMode && !coMoving;
   const severity = numericSeverity({ strong, extreme, isMetric, prior: prior !== undefined, slug: spec.slug });
   const band: [number, number] = [
     round(Math.max(0, stats.median - settings.zThreshold * stats.spread), 3),
@@ -123,25 +123,33 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
 
 /**
  * A lone resource deviation is a note (low): builds are slow, heavy or chatty for
- * many benign reasons, and a low finding keeps the run learnable. Volumes and
- * duration become medium only far beyond the pipeline's learned upper mode and
- * outside the cache-miss shape (extreme); bytes sent go high only paired with a
- * new destination (combination.ts).
- * CPU, memory and processes, the figures a miner or implant moves, go high when
- * strong (far past everything recent). Queue time measures the CI's capacity, user
- * metrics carry no known attack meaning, and a sibling's baseline is only a hint.
+ * many benign reasons, and a low finding keeps the run learnable. It alarms only
+ * when extreme, far beyond the pipeline's upper mode and outside the cache-miss
+ * shape: a duration then is high (a job hanging for hours, a miner running to the
+ * timeout), a volume medium; bytes sent go high only paired with a new destination
+ * (combination.ts). CPU, memory and processes, the figures a miner or implant
+ * moves, go high when strong (far past everything recent). Queue time measures the
+ * CI's capacity, user metrics carry no known attack meaning, and a sibling's
+ * baseline is only a hint (medium at most).
  */
 function numericSeverity(facts: { strong: boolean; extreme: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
   if (facts.isMetric || facts.slug === 'queue') return 'low';
-  if (facts.prior || SLOW_OR_VOLUME_SERIES.has(facts.slug)) return facts.extreme ? 'medium' : 'low';
+  if (facts.prior) return facts.extreme ? 'medium' : 'low';
+  if (facts.slug === 'duration') return facts.extreme ? 'high' : 'low';
+  if (SLOW_OR_VOLUME_SERIES.has(facts.slug)) return facts.extreme ? 'medium' : 'low';
   return facts.strong ? 'high' : 'low';
 }
 
 /** Series a cache miss moves together; they alarm only far beyond that mode. */
 const SLOW_OR_VOLUME_SERIES: ReadonlySet<string> = new Set(['duration', 'net_tx', 'net_rx', 'disk_write']);
 
-/** How far beyond the learned upper mode a volume or duration must be to reach medium on its own. */
-const EXTREME_FACTOR = 4;
+/**
+ * How many times the upper mode a duration or volume must reach to alarm on its
+ * own: volumes swing further (a cache miss can triple them) than job time does.
+ */
+function extremeFactor(slug: string): number {
+  return slug === 'duration' ? 3 : 4;
+}
 
 /** Geometric mean of the other cache-miss figures' ratios to their medians that marks the upper (cache-miss) mode. */
 const CO_MOVEMENT_RATIO = 1.3;
