@@ -63,6 +63,11 @@ describe('numeric rule', () => {
     assert.equal(severity(2000), 'high');
   });
 
+  it('keeps the duration of a failed run low however long it ran: jobs killed by a timeout end that way', () => {
+    const failed = judge({ run: { id: 'run-500', status: 'failure', trigger: 'push', actor: 'alice' }, resources: { duration_s: 2000 } });
+    assert.equal(failed.find((f) => f.rule.id === 'resource.duration.high')?.severity, 'low');
+  });
+
   it('rates CPU far past every recent run high (a miner), and a milder rise low', () => {
     const severity = (cpu: number) => judge({ resources: { cpu_s: cpu } }).find((f) => f.rule.id === 'resource.cpu.high')!.severity;
     assert.equal(severity(1000), 'high');

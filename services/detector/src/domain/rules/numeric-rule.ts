@@ -77,7 +77,7 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
   // In the cache-miss shape (the figures a miss moves rose together) a volume or the
   // duration is explained by that benign mode: it stays a note, however large.
   const extreme = strong && direction === 'high' && observed >= extremeFactor(spec.slug) * upperMode && !coMoving;
-  const severity = numericSeverity({ strong, extreme, isMetric, prior: prior !== undefined, slug: spec.slug });
+  const severity = numericSeverity({ strong, extreme, unsuccessful, isMetric, prior: prior !== undefined, slug: spec.slug });
   const band: [number, number] = [
     round(Math.max(0, stats.median - settings.zThreshold * stats.spread), 3),
     round(stats.median + settings.zThreshold * stats.spread, 3),
@@ -126,16 +126,17 @@ function judge(key: string, observed: number, history: number[], context: RuleCo
  * many benign reasons, and a low finding keeps the run learnable. It alarms only
  * when extreme, far beyond the pipeline's upper mode and outside the cache-miss
  * shape: a duration then is high (a job hanging for hours, a miner running to the
- * timeout), a volume medium; bytes sent go high only paired with a new destination
+ * timeout) unless the run failed or errored, as runs killed by a timeout do (their
+ * CPU tells whether they worked), a volume medium; bytes sent go high only paired with a new destination
  * (combination.ts). CPU, memory and processes, the figures a miner or implant
  * moves, go high when strong (far past everything recent). Queue time measures the
  * CI's capacity, user metrics carry no known attack meaning, and a sibling's
  * baseline is only a hint (medium at most).
  */
-function numericSeverity(facts: { strong: boolean; extreme: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
+function numericSeverity(facts: { strong: boolean; extreme: boolean; unsuccessful: boolean; isMetric: boolean; prior: boolean; slug: string }): Severity {
   if (facts.isMetric || facts.slug === 'queue') return 'low';
   if (facts.prior) return facts.extreme ? 'medium' : 'low';
-  if (facts.slug === 'duration') return facts.extreme ? 'high' : 'low';
+  if (facts.slug === 'duration') return facts.extreme && !facts.unsuccessful ? 'high' : 'low';
   if (SLOW_OR_VOLUME_SERIES.has(facts.slug)) return facts.extreme ? 'medium' : 'low';
   return facts.strong ? 'high' : 'low';
 }
