@@ -23,7 +23,7 @@ describe('detector service', () => {
     const detector = await startDetector({ bus, topics, store, settings: DEFAULT_SETTINGS, logger: silentLogger(), clock: () => new Date('2026-02-01T00:00:00Z') });
 
     const runs = Array.from({ length: 12 }, (_, i) => makeRun(i));
-    runs.push(makeRun(12, { resources: { duration_s: 110, cpu_s: 3000 } }));
+    runs.push(makeRun(12, { resources: { duration_s: 3000 } }));
     await bus.publish(topics.runs, [
       ...runs.map((run) => ({ key: run.pipeline.id, value: JSON.stringify(run) })),
       { key: 'x', value: '{"schema":"pipewatch.run/v1","event_id":7}' },
@@ -32,7 +32,7 @@ describe('detector service', () => {
     await waitFor(() => findings.length >= 1 && dead.length >= 2 && detector.counters.judged + detector.counters.learning === 13);
     const finding = Finding.parse(JSON.parse(findings[0]!.value));
     assert.equal(findings[0]!.key, runs[0]!.pipeline.id);
-    assert.equal(finding.rule.id, 'resource.cpu.high');
+    assert.equal(finding.rule.id, 'resource.duration.high');
     assert.equal(finding.detected_at, '2026-02-01T00:00:00.000Z');
     assert.equal((await store.get(runs[0]!.pipeline.id))?.runs, 12, 'the run with a high finding was not learned');
     assert.deepEqual(dead.map((m) => m.headers['pipewatch-dlq-code']).sort(), ['invalid_run_event', 'undecodable']);
