@@ -21,6 +21,8 @@ export function pathShape(path: string): string {
 function looksGenerated(segment: string): boolean {
   if (/^\d+$/.test(segment)) return true;
   if (/^[0-9a-f]{8,}$/i.test(segment)) return true;
+  // Python's tempfile names: `tmp` + 8 random lower-case letters, digits or `_` (often one digit or none).
+  if (/^tmp[a-z0-9_]{8}$/.test(segment)) return true;
   const digits = (segment.match(/\d/g) ?? []).length;
   const mixedCase = /[a-z]/.test(segment) && /[A-Z]/.test(segment);
   return segment.length >= 6 && digits >= 2 && (mixedCase || /[._-]/.test(segment));
