@@ -27,6 +27,8 @@ export interface DetectorDeps {
   logger: Logger;
   clock?: () => Date;
   group?: string;
+  /** Most run events judged per batch (the bus default unless set; 1 judges and writes per run). */
+  maxBatchSize?: number;
 }
 
 export interface DetectorCounters {
@@ -82,7 +84,7 @@ export async function startDetector(deps: DetectorDeps): Promise<{ counters: Det
   };
 
   const common = { deadLetterTopic: deps.topics.deadLetter, ...(deps.store.restore ? { onAssign: (partitions: number[]) => deps.store.restore!(partitions) } : {}) };
-  const runs: Subscription = await deps.bus.subscribe({ topic: deps.topics.runs, group: deps.group ?? 'pipewatch-detector', batchHandler: handleRuns, ...common });
+  const runs: Subscription = await deps.bus.subscribe({ topic: deps.topics.runs, group: deps.group ?? 'pipewatch-detector', batchHandler: handleRuns, ...(deps.maxBatchSize ? { maxBatchSize: deps.maxBatchSize } : {}), ...common });
   // Logs have their own group: their partitions are keyed like runs, but need no baseline restore of their own.
   const logs: Subscription = await deps.bus.subscribe({
     topic: deps.topics.logs,
