@@ -1,8 +1,9 @@
 /**
  * bench:detect — how fast the detector judges, relative to merely parsing the
  * same JSON. Generates ≥ 1M run events over ≥ 10k pipelines into memory as JSON
- * lines, then times (1) JSON.parse alone, (2) JSON.parse + RunEvent.safeParse +
- * detectRun, (3) the `pipewatch replay` function itself, each on one core.
+ * lines, then times (1) JSON.parse alone, (2) JSON.parse + RunEvent.safeParse
+ * (validation), (3) that + detectRun, (4) the `pipewatch replay` function itself,
+ * each on one core.
  * Writes bench/results/detect.json. Options: --events, --pipelines, --seed.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -31,6 +32,12 @@ const parseFirst = time('JSON.parse only', () => {
   for (const line of lines) check += (JSON.parse(line) as { run: { id: string } }).run.id.length;
   return check;
 });
+const validate = time('JSON.parse + RunEvent.safeParse', () => {
+  let valid = 0;
+  for (const line of lines) if (RunEvent.safeParse(JSON.parse(line)).success) valid++;
+  if (valid !== lines.length) throw new Error('the generator wrote an invalid event');
+  return valid;
+});
 const core = time('JSON.parse + RunEvent.safeParse + detectRun', () => {
   const baselines = new Map<string, PipelineBaseline>();
   let findings = 0;
@@ -58,7 +65,7 @@ const parseAgain = time('JSON.parse only (again, warm)', () => {
 
 // Rates per CPU-second are the per-core rates, and stay honest when other processes share the machine.
 const parse = parseFirst.eventsPerCpuSecond >= parseAgain.eventsPerCpuSecond ? parseFirst : parseAgain;
-const rows = [parseFirst, core, replay, parseAgain].map((result) => [result.name, Math.round(result.eventsPerSecond), Math.round(result.eventsPerCpuSecond), result.seconds, Math.round((result.eventsPerCpuSecond / parse.eventsPerCpuSecond) * 1000) / 1000]);
+const rows = [parseFirst, validate, core, replay, parseAgain].map((result) => [result.name, Math.round(result.eventsPerSecond), Math.round(result.eventsPerCpuSecond), result.seconds, Math.round((result.eventsPerCpuSecond / parse.eventsPerCpuSecond) * 1000) / 1000]);
 console.log(`\n${textTable(['path', 'events/s (wall)', 'events per CPU-s', 'seconds', 'ratio to parse (CPU)'], rows)}`);
 const replayRatio = replay.eventsPerCpuSecond / parse.eventsPerCpuSecond;
 const coreRatio = core.eventsPerCpuSecond / parse.eventsPerCpuSecond;
@@ -68,7 +75,7 @@ console.log(`findings raised: ${core.result}; rss ${rssGiB()} GiB; machine ${des
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL('./results/detect.json', import.meta.url),
-  `${JSON.stringify({ generated_at: new Date().toISOString(), machine: { ...machineInfo(), load_average_1m: loadavg()[0] }, events: lines.length, pipelines: countPipelines(), bytes, results: [parseFirst, core, replay, parseAgain].map(({ result: _, ...rest }) => rest), ratio: { replay: replayRatio, core: coreRatio }, target_ratio: TARGET_RATIO, met: replayRatio >= TARGET_RATIO }, null, 2)}\n`,
+  `${JSON.stringify({ generated_at: new Date().toISOString(), machine: { ...machineInfo(), load_average_1m: loadavg()[0] }, events: lines.length, pipelines: countPipelines(), bytes, results: [parseFirst, validate, core, replay, parseAgain].map(({ result: _, ...rest }) => rest), ratio: { replay: replayRatio, core: coreRatio }, target_ratio: TARGET_RATIO, met: replayRatio >= TARGET_RATIO }, null, 2)}\n`,
 );
 console.log('wrote bench/results/detect.json');
 

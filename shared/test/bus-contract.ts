@@ -5,6 +5,7 @@ import {
   DEAD_LETTER_HEADERS,
   PermanentError,
   RetryableError,
+  type BatchOutcome,
   type Bus,
   type IncomingMessage,
   type MessageHandler,
@@ -32,6 +33,18 @@ interface Consumer {
 }
 
 type Behaviour = (message: IncomingMessage) => Promise<void>;
+
+interface BatchConsumer {
+  /** Every batch handed over, failed ones included. */
+  readonly batches: IncomingMessage[][];
+  /** Messages of batches whose handler resolved, in delivery order, minus the ones it rejected. */
+  readonly handled: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+type BatchBehaviour = (messages: readonly IncomingMessage[]) => Promise<BatchOutcome>;
+
+const acceptAll: BatchBehaviour = async () => ({ rejected: [] });
 
 const values = (messages: IncomingMessage[]): string[] => messages.map((message) => message.value);
 
@@ -89,6 +102,39 @@ export function runBusContract(name: string, makeBus: () => Promise<BusUnderTest
       await waitFor(() => assigned, WAIT_MS, `${groupName} to be assigned partitions of ${topic}`);
       return {
         messages,
+        async close() {
+          await subscription.close();
+          open.delete(subscription);
+        },
+      };
+    }
+
+    /** Subscribes with a batch handler that records every batch; returns once the consumer holds partitions. */
+    async function consumeBatches(topic: string, groupName: string, behaviour: BatchBehaviour = acceptAll, deadLetterTopic = env.topic('dlq-unused')): Promise<BatchConsumer> {
+      const batches: IncomingMessage[][] = [];
+      const handled: IncomingMessage[] = [];
+      let assigned = false;
+      const subscription = await env.bus.subscribe({
+        topic,
+        group: groupName,
+        batchHandler: async (messages) => {
+          batches.push([...messages]);
+          const outcome = await behaviour(messages);
+          const rejected = new Set(outcome.rejected.map((item) => item.message));
+          handled.push(...messages.filter((message) => !rejected.has(message)));
+          return outcome;
+        },
+        deadLetterTopic,
+        retry: FAST_RETRY,
+        onAssign: async () => {
+          assigned = true;
+        },
+      });
+      open.add(subscription);
+      await waitFor(() => assigned, WAIT_MS, `${groupName} to be assigned partitions of ${topic}`);
+      return {
+        batches,
+        handled,
         async close() {
           await subscription.close();
           open.delete(subscription);
@@ -254,6 +300,132 @@ export function runBusContract(name: string, makeBus: () => Promise<BusUnderTest
       await env.bus.publish(topic, [{ key: 'k', value: 'marker' }]);
       await waitFor(() => values(second.messages).includes('marker'), WAIT_MS, 'the marker behind the committed message');
       assert.deepEqual(values(second.messages), ['marker'], 'the message finished during close() was delivered again');
+    });
+
+    describe('with a batch handler', () => {
+      it('hands over what waits in a partition at once, keeping per-key order for 200 messages over 10 keys', async () => {
+        const topic = env.topic('batch-order');
+        const consumer = await consumeBatches(topic, group('batch-order'));
+        const all: OutgoingMessage[] = Array.from({ length: 200 }, (_, i) => ({ key: `pipeline-${i % 10}`, value: String(i) }));
+        await env.bus.publish(topic, all);
+        await waitFor(() => consumer.handled.length >= 200, WAIT_MS, '200 messages');
+
+        assert.equal(consumer.handled.length, 200);
+        assert.ok(consumer.batches.some((batch) => batch.length > 1), `every batch held one message (${consumer.batches.length} batches)`);
+        for (const batch of consumer.batches) assert.equal(new Set(batch.map((message) => message.partition)).size, 1, 'a batch mixed partitions');
+        for (let k = 0; k < 10; k++) {
+          const key = `pipeline-${k}`;
+          const expected = all.filter((message) => message.key === key).map((message) => message.value);
+          assert.deepEqual(values(consumer.handled.filter((message) => message.key === key)), expected, `order of ${key}`);
+        }
+      });
+
+      it('dead-letters each message the handler rejects, with its reason, and counts the rest as handled', async () => {
+        const topic = env.topic('batch-reject');
+        const deadLetterTopic = env.topic('batch-deadletter');
+        const dead = await consume(deadLetterTopic, group('dlq-reader'));
+        const consumer = await consumeBatches(
+          topic,
+          group('batch-reject'),
+          async (messages) => ({
+            rejected: messages.filter((message) => message.value.startsWith('bad')).map((message) => ({ message, error: new PermanentError('invalid', `cannot use ${message.value}`) })),
+          }),
+          deadLetterTopic,
+        );
+        const sent = ['ok-1', 'bad-1', 'ok-2', 'bad-2', 'ok-3'].map((value) => ({ key: 'one-key', value }));
+        await env.bus.publish(topic, sent);
+        await waitFor(() => dead.messages.length >= 2 && consumer.handled.length >= 3, WAIT_MS, 'two dead letters and three handled messages');
+
+        assert.deepEqual(values(consumer.handled), ['ok-1', 'ok-2', 'ok-3']);
+        assert.deepEqual(values(dead.messages).sort(), ['bad-1', 'bad-2']);
+        for (const letter of dead.messages) assert.equal(letter.headers[DEAD_LETTER_HEADERS.reason], `cannot use ${letter.value}`);
+      });
+
+      it('on a PermanentError for the whole batch, hands the messages over one at a time and dead-letters only the bad one', async () => {
+        const topic = env.topic('batch-split');
+        const deadLetterTopic = env.topic('batch-split-deadletter');
+        const dead = await consume(deadLetterTopic, group('dlq-reader'));
+        const consumer = await consumeBatches(
+          topic,
+          group('batch-split'),
+          async (messages) => {
+            if (messages.some((message) => message.value === 'poison')) throw new PermanentError('undecodable', 'somewhere in this batch is poison');
+            return { rejected: [] };
+          },
+          deadLetterTopic,
+        );
+        await env.bus.publish(topic, ['a', 'poison', 'b'].map((value) => ({ key: 'one-key', value })));
+        await waitFor(() => dead.messages.length >= 1 && values(consumer.handled).includes('b'), WAIT_MS, 'the dead letter and b');
+
+        assert.deepEqual(values(dead.messages), ['poison']);
+        assert.deepEqual(values(consumer.handled), ['a', 'b']);
+      });
+
+      it('delivers a batch whose handler failed again, from its first message, before anything after it', async () => {
+        const topic = env.topic('batch-retry');
+        let failures = 0;
+        const consumer = await consumeBatches(topic, group('batch-retry'), async () => {
+          if (failures++ < 2) throw new RetryableError('downstream_unavailable', `attempt ${failures} failed`);
+          return { rejected: [] };
+        });
+        await env.bus.publish(topic, ['1', '2', '3'].map((value) => ({ key: 'one-key', value })));
+        await waitFor(() => consumer.handled.length >= 3, WAIT_MS, 'the three messages');
+
+        assert.ok(consumer.batches.length >= 3, 'the failed batch was not delivered again');
+        for (const batch of consumer.batches.slice(0, 3)) assert.equal(batch[0]?.value, '1', 'a redelivery did not start at the failed batch');
+        assert.deepEqual(values(consumer.handled), ['1', '2', '3']);
+      });
+
+      it('commits nothing of a batch whose handler never succeeded: the next consumer of the group gets all of it', async () => {
+        const topic = env.topic('batch-uncommitted');
+        const groupName = group('batch-uncommitted');
+        const release = new AbortController();
+        const first = await consumeBatches(topic, groupName, async () => {
+          await Promise.race([aborted(release.signal), aborted(parked.signal)]);
+          throw new RetryableError('consumer_stopping', 'handler gave up its batch');
+        });
+        await env.bus.publish(topic, ['A', 'B', 'C'].map((value) => ({ key: 'run-9', value })));
+        await waitFor(() => first.batches.length >= 1, WAIT_MS, 'the handler to hold a batch');
+        const closing = first.close();
+        release.abort();
+        await within(closing, WAIT_MS, 'close() of a consumer whose batch handler gave up');
+        assert.deepEqual(first.handled, []);
+
+        const second = await consumeBatches(topic, groupName);
+        await waitFor(() => second.handled.length >= 3, WAIT_MS, 'the next consumer to get A, B and C');
+        assert.deepEqual(values(second.handled), ['A', 'B', 'C']);
+      });
+
+      it('close() waits for the batch in flight and commits it', async () => {
+        const topic = env.topic('batch-drain');
+        const groupName = group('batch-drain');
+        const order: string[] = [];
+        let finish!: () => void;
+        const gate = new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        const first = await consumeBatches(topic, groupName, async (messages) => {
+          if (messages.some((message) => message.value === 'slow')) {
+            await Promise.race([gate, aborted(parked.signal)]);
+            order.push('handler done');
+          }
+          return { rejected: [] };
+        });
+        await env.bus.publish(topic, [{ key: 'k', value: 'slow' }]);
+        await waitFor(() => first.batches.length === 1, WAIT_MS, 'the slow batch to start');
+
+        const closing = first.close().then(() => order.push('close resolved'));
+        await sleep(50);
+        assert.deepEqual(order, [], 'close() returned while a batch was still being handled');
+        finish();
+        await within(closing, WAIT_MS, 'close() after the batch finished');
+        assert.deepEqual(order, ['handler done', 'close resolved']);
+
+        const second = await consumeBatches(topic, groupName);
+        await env.bus.publish(topic, [{ key: 'k', value: 'marker' }]);
+        await waitFor(() => values(second.handled).includes('marker'), WAIT_MS, 'the marker behind the committed batch');
+        assert.deepEqual(values(second.handled), ['marker'], 'the batch finished during close() was delivered again');
+      });
     });
 
     it('is ready while open and not after close()', async () => {

@@ -1,9 +1,25 @@
 import type { Finding, LogBatch, RunEvent } from '@pipewatch/shared';
 import type { BaselineStore } from './baseline-store/baseline-store-port.js';
+import type { PipelineBaseline } from './domain/baseline.js';
+import { cloneBaseline } from './domain/clone-baseline.js';
 import { detectRun, type Detection } from './domain/detect-run.js';
 import { detectLogBatch } from './domain/logs/detect-log-batch.js';
 import type { DetectorSettings } from './domain/settings.js';
 import { createRepositoryIndex } from './repository-index.js';
+
+export interface RunToJudge {
+  event: RunEvent;
+  detectedAt: string;
+}
+
+export interface JudgedBatch {
+  /** One per input run, in input order. */
+  detections: Detection[];
+  /** Every finding of the batch, in input order. */
+  findings: Finding[];
+  /** Stores each touched pipeline's final baseline at once; call after the findings are safely published. */
+  save(): Promise<void>;
+}
 
 export interface JudgedRun {
   detection: Detection;
@@ -12,33 +28,72 @@ export interface JudgedRun {
 }
 
 export interface DetectionEngine {
+  /** Judges runs in order (a pipeline's later run sees its earlier ones); nothing is stored until `save`. */
+  judgeRuns(runs: readonly RunToJudge[]): Promise<JudgedBatch>;
   judgeRun(event: RunEvent, detectedAt: string): Promise<JudgedRun>;
   judgeLogs(batch: LogBatch, detectedAt: string): Promise<Finding[]>;
+}
+
+export interface DetectionEngineOptions {
+  /**
+   * Judge copies of the stored baselines (default), so a batch whose findings fail
+   * to publish leaves the stored ones as they were and its redelivery is judged
+   * afresh. Only a caller that saves every batch right away, with nothing that can
+   * fail in between (replay, in memory), may turn this off and skip the copying.
+   */
+  copyBaselines?: boolean;
 }
 
 /**
  * The detector's one path from an input to findings, shared by the live service
  * and `pipewatch replay`, so a replay shows exactly what production would raise.
  */
-export function createDetectionEngine(store: BaselineStore, settings: DetectorSettings): DetectionEngine {
+export function createDetectionEngine(store: BaselineStore, settings: DetectorSettings, options: DetectionEngineOptions = {}): DetectionEngine {
+  const copy = options.copyBaselines ?? true;
   const siblings = createRepositoryIndex(settings);
-  return {
-    async judgeRun(event, detectedAt) {
-      const current = await store.get(event.pipeline.id);
+
+  async function judgeRuns(runs: readonly RunToJudge[]): Promise<JudgedBatch> {
+    // The batch's own view: a pipeline's working baseline, carried from one of its runs to the next.
+    const working = new Map<string, PipelineBaseline>();
+    const noted = siblings.layer();
+    const changed = new Map<string, PipelineBaseline>();
+    const detections: Detection[] = [];
+    const findings: Finding[] = [];
+    for (const { event, detectedAt } of runs) {
+      const id = event.pipeline.id;
+      let current = working.get(id);
+      if (!current) {
+        const stored = await store.get(id);
+        current = stored && copy ? cloneBaseline(stored) : stored;
+      }
       const learning = !current || current.runs < settings.minRuns;
-      const siblingId = learning ? siblings.siblingOf(event.pipeline.repository, event.pipeline.id) : undefined;
-      const prior = siblingId ? await store.get(siblingId) : undefined;
-      // Detection mutates the baseline; work on a copy so a failed publish leaves the stored one intact.
-      const working = current ? structuredClone(current) : undefined;
-      const detection = detectRun(working, event, settings, detectedAt, prior ? { prior } : {});
-      return {
-        detection,
-        async save() {
-          if (detection.status === 'duplicate') return;
-          await store.put(detection.baseline);
-          siblings.note(detection.baseline);
-        },
-      };
+      const siblingId = learning ? noted.siblingOf(event.pipeline.repository, id) : undefined;
+      const prior = siblingId ? (working.get(siblingId) ?? (await store.get(siblingId))) : undefined;
+      const detection = detectRun(current, event, settings, detectedAt, prior ? { prior } : {});
+      working.set(id, detection.baseline);
+      if (detection.status !== 'duplicate') {
+        changed.set(id, detection.baseline);
+        noted.note(detection.baseline);
+      }
+      detections.push(detection);
+      for (const finding of detection.findings) findings.push(finding);
+    }
+    return {
+      detections,
+      findings,
+      async save() {
+        if (changed.size === 0) return;
+        await store.putMany([...changed.values()]);
+        noted.merge();
+      },
+    };
+  }
+
+  return {
+    judgeRuns,
+    async judgeRun(event, detectedAt) {
+      const { detections, save } = await judgeRuns([{ event, detectedAt }]);
+      return { detection: detections[0]!, save };
     },
     async judgeLogs(batch, detectedAt) {
       return detectLogBatch(await store.get(batch.pipeline.id), batch, detectedAt, settings.minRuns);

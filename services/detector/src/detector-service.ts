@@ -5,16 +5,18 @@ import {
   RunEvent,
   decodeJson,
   describeIssues,
+  type BatchHandler,
   type Bus,
   type Finding,
   type IncomingMessage,
+  type RejectedMessage,
   type Logger,
   type Subscription,
   type TopicNames,
 } from '@pipewatch/shared';
 import type { z } from 'zod';
 import type { BaselineStore } from './baseline-store/baseline-store-port.js';
-import { createDetectionEngine } from './detection-engine.js';
+import { createDetectionEngine, type RunToJudge } from './detection-engine.js';
 import type { DetectorSettings } from './domain/settings.js';
 
 export interface DetectorDeps {
@@ -25,6 +27,8 @@ export interface DetectorDeps {
   logger: Logger;
   clock?: () => Date;
   group?: string;
+  /** Most run events judged per batch (the bus default unless set; 1 judges and writes per run). */
+  maxBatchSize?: number;
 }
 
 export interface DetectorCounters {
@@ -37,9 +41,10 @@ export interface DetectorCounters {
 
 /**
  * Consumes run events and log batches, judges each against its pipeline's
- * baseline and publishes findings. Order per run: publish findings, then store
- * the baseline, then acknowledge; a crash at any point replays the run into the
- * same finding ids.
+ * baseline and publishes findings. Run events come a fetched batch at a time:
+ * all its findings are published in one write, then each touched pipeline's final
+ * baseline in one more, then the batch is acknowledged; a crash at any point
+ * replays the batch into the same finding ids.
  */
 export async function startDetector(deps: DetectorDeps): Promise<{ counters: DetectorCounters; close(): Promise<void> }> {
   const clock = deps.clock ?? (() => new Date());
@@ -51,16 +56,25 @@ export async function startDetector(deps: DetectorDeps): Promise<{ counters: Det
     counters.findings += findings.length;
   };
 
-  const handleRun = async (message: IncomingMessage): Promise<void> => {
-    const event = validate(RunEvent, message, 'invalid_run_event', 'run event');
-    const { detection, save } = await engine.judgeRun(event, clock().toISOString());
-    if (detection.status === 'duplicate') {
-      counters.duplicates++;
-      return;
+  const handleRuns: BatchHandler = async (messages) => {
+    const rejected: RejectedMessage[] = [];
+    const runs: RunToJudge[] = [];
+    const detectedAt = clock().toISOString();
+    for (const message of messages) {
+      try {
+        runs.push({ event: validate(RunEvent, message, 'invalid_run_event', 'run event'), detectedAt });
+      } catch (error) {
+        rejected.push({ message, error });
+      }
     }
-    await publish(detection.findings);
-    await save();
-    counters[detection.status === 'judged' ? 'judged' : 'learning']++;
+    const judged = await engine.judgeRuns(runs);
+    await publish(judged.findings);
+    await judged.save();
+    for (const { status } of judged.detections) {
+      if (status === 'duplicate') counters.duplicates++;
+      else counters[status === 'judged' ? 'judged' : 'learning']++;
+    }
+    return { rejected };
   };
 
   const handleLogs = async (message: IncomingMessage): Promise<void> => {
@@ -70,7 +84,7 @@ export async function startDetector(deps: DetectorDeps): Promise<{ counters: Det
   };
 
   const common = { deadLetterTopic: deps.topics.deadLetter, ...(deps.store.restore ? { onAssign: (partitions: number[]) => deps.store.restore!(partitions) } : {}) };
-  const runs: Subscription = await deps.bus.subscribe({ topic: deps.topics.runs, group: deps.group ?? 'pipewatch-detector', handler: handleRun, ...common });
+  const runs: Subscription = await deps.bus.subscribe({ topic: deps.topics.runs, group: deps.group ?? 'pipewatch-detector', batchHandler: handleRuns, ...(deps.maxBatchSize ? { maxBatchSize: deps.maxBatchSize } : {}), ...common });
   // Logs have their own group: their partitions are keyed like runs, but need no baseline restore of their own.
   const logs: Subscription = await deps.bus.subscribe({
     topic: deps.topics.logs,

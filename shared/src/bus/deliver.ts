@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PermanentError, PipewatchError, errorMessage, isRetryable } from '../errors.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../retry.js';
-import { DEAD_LETTER_HEADERS, type IncomingMessage, type MessageHandler, type OutgoingMessage } from './bus-port.js';
+import { DEAD_LETTER_HEADERS, type BatchHandler, type IncomingMessage, type MessageHandler, type OutgoingMessage } from './bus-port.js';
 
 export interface DeliveryContext {
   group: string;
@@ -36,6 +36,49 @@ export async function deliver(
       if (!(await backoff(policy, attempt, context.signal))) return 'aborted';
     }
   }
+}
+
+/**
+ * The same policy for a batch handler: a retryable failure retries the whole batch
+ * (nothing of it was committed, so per-key order holds); the messages it rejects are
+ * dead-lettered one by one before the batch counts as done; any other failure hands
+ * the messages over one at a time, so only the bad one is dead-lettered. Returns how
+ * many leading messages are settled and may be committed: all of them, or fewer
+ * when the consumer closed meanwhile.
+ */
+export async function deliverBatch(messages: readonly IncomingMessage[], handler: BatchHandler, context: DeliveryContext): Promise<number> {
+  const policy = context.retry ?? DEFAULT_RETRY;
+  for (let attempt = 0; ; attempt++) {
+    if (context.signal.aborted) return 0;
+    let rejected;
+    try {
+      ({ rejected } = await handler(messages));
+    } catch (error) {
+      if (!isRetryable(error)) return deliverOneByOne(messages, handler, context);
+      if (!(await backoff(policy, attempt, context.signal))) return 0;
+      continue;
+    }
+    for (const { message, error } of rejected) {
+      if ((await deadLetter(message, error, context, policy)) === 'aborted') return 0;
+    }
+    return messages.length;
+  }
+}
+
+async function deliverOneByOne(messages: readonly IncomingMessage[], handler: BatchHandler, context: DeliveryContext): Promise<number> {
+  const alone: MessageHandler = async (message) => {
+    const { rejected } = await handler([message]);
+    if (rejected.length > 0) throw asPermanent(rejected[0]!.error);
+  };
+  for (let index = 0; index < messages.length; index++) {
+    if ((await deliver(messages[index]!, alone, context)) === 'aborted') return index;
+  }
+  return messages.length;
+}
+
+/** A rejection is final whatever error carries it. */
+function asPermanent(error: unknown): unknown {
+  return isRetryable(error) ? new PermanentError('rejected', errorMessage(error), error) : error;
 }
 
 /** Waits before the next attempt; false when the consumer closed meanwhile. */

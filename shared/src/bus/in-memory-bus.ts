@@ -1,6 +1,6 @@
 import { PermanentError, RetryableError } from '../errors.js';
-import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './bus-port.js';
-import { deliver } from './deliver.js';
+import { DEFAULT_MAX_BATCH_SIZE, chooseHandler, type Bus, type IncomingMessage, type OutgoingMessage, type SubscribeOptions, type Subscription } from './bus-port.js';
+import { deliver, deliverBatch, type DeliveryContext } from './deliver.js';
 import { partitionForKey } from './partition-for-key.js';
 
 export interface InMemoryBusOptions {
@@ -89,6 +89,7 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
   }
 
   async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+    const chosen = chooseHandler(subscribeOptions);
     const { topic, group } = subscribeOptions;
     const state = topicState(topic);
     if (state.activeGroups.has(group)) {
@@ -107,6 +108,21 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
       throw error;
     }
 
+    const delivery: DeliveryContext = {
+      group,
+      deadLetterTopic: subscribeOptions.deadLetterTopic,
+      ...(subscribeOptions.retry ? { retry: subscribeOptions.retry } : {}),
+      publish,
+      signal: abort.signal,
+    };
+    const incoming = (partition: number, offset: number, stored: StoredMessage): IncomingMessage => ({
+      topic,
+      partition,
+      offset: String(offset),
+      ...stored,
+      headers: { ...stored.headers },
+    });
+
     const pump = async (partition: number): Promise<void> => {
       const log = state.partitions[partition]!;
       while (!abort.signal.aborted) {
@@ -124,14 +140,18 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
           });
           continue;
         }
-        const message: IncomingMessage = { topic, partition, offset: String(position), ...stored, headers: { ...stored.headers } };
-        const outcome = await deliver(message, subscribeOptions.handler, {
-          group,
-          deadLetterTopic: subscribeOptions.deadLetterTopic,
-          ...(subscribeOptions.retry ? { retry: subscribeOptions.retry } : {}),
-          publish,
-          signal: abort.signal,
-        });
+        if ('batchHandler' in chosen) {
+          // Everything waiting in the partition, up to the batch limit, in one call.
+          const limit = subscribeOptions.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+          const batch: IncomingMessage[] = [];
+          for (let at = position; batch.length < limit && at - log.base < log.entries.length; at++) batch.push(incoming(partition, at, log.entries[at - log.base]!));
+          const settled = await deliverBatch(batch, chosen.batchHandler, delivery);
+          committed[partition] = position + settled;
+          trim(state, partition);
+          if (settled < batch.length) return;
+          continue;
+        }
+        const outcome = await deliver(incoming(partition, position, stored), chosen.handler, delivery);
         if (outcome === 'aborted') return;
         committed[partition] = position + 1;
         trim(state, partition);

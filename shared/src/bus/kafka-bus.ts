@@ -12,9 +12,9 @@ import {
 } from 'kafkajs';
 import { PermanentError, RetryableError, errorMessage } from '../errors.js';
 import type { Logger } from '../logging/create-logger.js';
-import type { Bus, IncomingMessage, OutgoingMessage, SubscribeOptions, Subscription } from './bus-port.js';
+import { DEFAULT_MAX_BATCH_SIZE, chooseHandler, type Bus, type IncomingMessage, type OutgoingMessage, type SubscribeOptions, type Subscription } from './bus-port.js';
 import type { ChangelogReader, TopicSpec } from './changelog-reader.js';
-import { deliver } from './deliver.js';
+import { deliver, deliverBatch, type DeliveryContext } from './deliver.js';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -118,6 +118,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   }
 
   async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+    const chosen = chooseHandler(subscribeOptions);
     const consumer = kafka.consumer({
       groupId: subscribeOptions.group,
       sessionTimeout: 10_000,
@@ -127,6 +128,13 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       retry: { retries: 10, restartOnFailure: async () => !closed },
     });
     const abort = new AbortController();
+    const delivery: DeliveryContext = {
+      group: subscribeOptions.group,
+      deadLetterTopic: subscribeOptions.deadLetterTopic,
+      ...(subscribeOptions.retry ? { retry: subscribeOptions.retry } : {}),
+      publish,
+      signal: abort.signal,
+    };
     // Messages wait until the partitions' state (e.g. baselines) is restored after each assignment.
     let assigned: Promise<void> = Promise.resolve();
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -147,16 +155,24 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
       partitionsConsumedConcurrently: options.partitionConcurrency ?? 4,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
         await assigned;
+        const stopped = (): boolean => !isRunning() || isStale() || abort.signal.aborted;
+        if ('batchHandler' in chosen) {
+          // What was fetched from the partition, in chunks of at most maxBatchSize; each
+          // chunk's offsets are resolved only once its handler (its writes) succeeded.
+          const limit = subscribeOptions.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+          for (let start = 0; start < batch.messages.length && !stopped(); start += limit) {
+            const chunk = batch.messages.slice(start, start + limit);
+            const settled = await deliverBatch(chunk.map((raw) => toIncoming(batch.topic, batch.partition, raw)), chosen.batchHandler, delivery);
+            if (settled > 0) resolveOffset(chunk[settled - 1]!.offset);
+            await commitOffsetsIfNecessary();
+            if (settled < chunk.length) break;
+            await heartbeat();
+          }
+          return;
+        }
         for (const raw of batch.messages) {
-          if (!isRunning() || isStale() || abort.signal.aborted) break;
-          const message = toIncoming(batch.topic, batch.partition, raw);
-          const outcome = await deliver(message, subscribeOptions.handler, {
-            group: subscribeOptions.group,
-            deadLetterTopic: subscribeOptions.deadLetterTopic,
-            ...(subscribeOptions.retry ? { retry: subscribeOptions.retry } : {}),
-            publish,
-            signal: abort.signal,
-          });
+          if (stopped()) break;
+          const outcome = await deliver(toIncoming(batch.topic, batch.partition, raw), chosen.handler, delivery);
           if (outcome === 'aborted') break;
           resolveOffset(raw.offset);
           await commitOffsetsIfNecessary();

@@ -5,6 +5,8 @@ export interface BaselineStore {
   get(pipelineId: string): Promise<PipelineBaseline | undefined>;
   /** Resolves once the baseline is durable enough for the consumer to commit its offset. */
   put(baseline: PipelineBaseline): Promise<void>;
+  /** Stores several pipelines' baselines in one write (a consumed batch's); resolves once all are durable. */
+  putMany(baselines: readonly PipelineBaseline[]): Promise<void>;
   /** Pipelines currently held. */
   size(): number;
   /** Stores that follow partitions (Kafka) reload the baselines of newly assigned partitions here. */

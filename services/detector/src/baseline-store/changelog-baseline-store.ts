@@ -24,6 +24,11 @@ export function createChangelogBaselineStore(options: ChangelogBaselineStoreOpti
       await options.bus.publish(options.topic, [{ key: baseline.pipeline_id, value: JSON.stringify(baseline) }]);
       baselines.set(baseline.pipeline_id, baseline);
     },
+    async putMany(many) {
+      if (many.length === 0) return;
+      await options.bus.publish(options.topic, many.map((baseline) => ({ key: baseline.pipeline_id, value: JSON.stringify(baseline) })));
+      for (const baseline of many) baselines.set(baseline.pipeline_id, baseline);
+    },
     size: () => baselines.size,
     async restore(partitions) {
       const started = Date.now();

@@ -32,19 +32,24 @@ export async function createFileBaselineStore(options: FileBaselineStoreOptions)
     return next;
   };
 
+  // One append per call: a batch's baselines cost one write, not one per pipeline.
+  const putMany = (many: readonly PipelineBaseline[]): Promise<void> =>
+    enqueue(async () => {
+      if (many.length === 0) return;
+      for (const baseline of many) baselines.set(baseline.pipeline_id, baseline);
+      await handle.appendFile(many.map((baseline) => `${JSON.stringify(baseline)}\n`).join(''));
+      records += many.length;
+      if (records > compactFactor * Math.max(baselines.size, 64)) {
+        await handle.close();
+        handle = await rewrite(options.path, baselines);
+        records = baselines.size;
+      }
+    });
+
   return {
     get: async (pipelineId) => baselines.get(pipelineId),
-    put: (baseline) =>
-      enqueue(async () => {
-        baselines.set(baseline.pipeline_id, baseline);
-        await handle.appendFile(`${JSON.stringify(baseline)}\n`);
-        records += 1;
-        if (records > compactFactor * Math.max(baselines.size, 64)) {
-          await handle.close();
-          handle = await rewrite(options.path, baselines);
-          records = baselines.size;
-        }
-      }),
+    put: (baseline) => putMany([baseline]),
+    putMany,
     size: () => baselines.size,
     close: () =>
       enqueue(async () => {

@@ -9,6 +9,9 @@ export function createInMemoryBaselineStore(): BaselineStore {
     put: async (baseline) => {
       baselines.set(baseline.pipeline_id, baseline);
     },
+    putMany: async (many) => {
+      for (const baseline of many) baselines.set(baseline.pipeline_id, baseline);
+    },
     size: () => baselines.size,
     close: async () => undefined,
   };

@@ -7,8 +7,19 @@ import { createHash } from 'node:crypto';
  */
 export function digestFingerprint(digest: string): string {
   const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
-  if (/^[0-9a-f]{24,}$/i.test(hex)) return hex.slice(0, 24).toLowerCase();
+  if (hex.length >= 24 && isHex(hex)) return hex.slice(0, 24).toLowerCase();
   return createHash('sha256').update(digest).digest('hex').slice(0, 24);
+}
+
+/** Only 0-9, a-f, A-F (a loop: this runs for every digest of every run). */
+function isHex(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    const digit = code >= 0x30 && code <= 0x39;
+    const letter = (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46);
+    if (!digit && !letter) return false;
+  }
+  return true;
 }
 
 /** Short, stable stand-in for an event id in the redelivery window. */

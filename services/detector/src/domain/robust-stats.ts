@@ -1,4 +1,4 @@
-import { median, medianAbsoluteDeviation } from 'simple-statistics';
+import { medianSorted } from 'simple-statistics';
 
 /** 1.4826 × MAD estimates the standard deviation of normal data while ignoring outliers. */
 const MAD_TO_SIGMA = 1.4826;
@@ -12,10 +12,47 @@ export interface RobustSummary {
 }
 
 export function summarize(values: readonly number[], relativeFloor: number, absoluteFloor: number): RobustSummary {
-  const m = median(values as number[]);
-  const mad = values.length > 1 ? medianAbsoluteDeviation(values as number[]) : 0;
+  if (values.length === 0) throw new Error('no values to summarize');
+  // Windows are small (30 values by default): sorted in a reused buffer, with no copy left behind per call.
+  const sorted = sortedInto(values);
+  const m = medianOfSorted(sorted, values.length);
+  let mad = 0;
+  if (values.length > 1) {
+    for (let index = 0; index < values.length; index++) sorted[index] = Math.abs(values[index]! - m);
+    insertionSort(sorted, values.length);
+    mad = medianOfSorted(sorted, values.length);
+  }
   const spread = Math.max(MAD_TO_SIGMA * mad, relativeFloor * Math.abs(m), absoluteFloor);
   return { n: values.length, median: m, mad, spread };
+}
+
+/** One reused array: resized to the window, never reallocated per call. */
+const buffer: number[] = [];
+
+function sortedInto(values: readonly number[]): number[] {
+  buffer.length = values.length;
+  for (let index = 0; index < values.length; index++) buffer[index] = values[index]!;
+  insertionSort(buffer, values.length);
+  return buffer;
+}
+
+/** Sorts the first `length` items in place: the fastest way for a few dozen numbers. */
+function insertionSort(items: number[], length: number): void {
+  for (let index = 1; index < length; index++) {
+    const item = items[index]!;
+    let at = index - 1;
+    while (at >= 0 && items[at]! > item) {
+      items[at + 1] = items[at]!;
+      at--;
+    }
+    items[at + 1] = item;
+  }
+}
+
+/** simple-statistics' median of an already sorted array (the buffer holds exactly the window). */
+function medianOfSorted(sorted: number[], length: number): number {
+  if (sorted.length !== length) throw new Error('buffer and window lengths differ');
+  return medianSorted(sorted);
 }
 
 /**

@@ -24,12 +24,13 @@ function egressFindings(context: RuleContext): Candidate[] {
   const { egress: seen, ports } = context.baseline.seen;
   const runs = context.baseline.runs;
   const reported = new Set<string>();
+  // Built only when a finding needs it: most runs reach only hosts they know.
+  const normal = (): Record<string, unknown> => ({ runs, usual_destinations: topSeen(seen, 10), known_destinations: Object.keys(seen).length });
   for (const egress of context.event.access?.egress ?? []) {
     const key = egressKey(egress);
     if (!key || reported.has(key)) continue;
     const where = egress.port === undefined ? key : `${key}:${egress.port}`;
     const badPort = egress.port !== undefined && SUSPICIOUS_PORTS.has(egress.port);
-    const normal = { runs, usual_destinations: topSeen(seen, 10), known_destinations: Object.keys(seen).length };
     const known = ownEntry(seen, key);
     if (known) {
       // A known host on a port the pipeline never used, and one miners and shells favour.
@@ -43,7 +44,7 @@ function egressFindings(context: RuleContext): Candidate[] {
           score: 0.8,
           subject: `${key}:${egress.port}`,
           summary: `Connected to ${where}: the host is known but port ${egress.port} (used by mining pools and reverse shells) never appeared in ${runs} runs; find the process behind it.`,
-          evidence: { observed: { ...egress }, host: describeSeen(known), known_ports: Object.keys(ports).sort(), baseline: normal },
+          evidence: { observed: { ...egress }, host: describeSeen(known), known_ports: Object.keys(ports).sort(), baseline: normal() },
           mitigations: ['D1590'],
         });
       }
@@ -59,7 +60,7 @@ function egressFindings(context: RuleContext): Candidate[] {
         score: badPort ? 0.95 : 0.85,
         subject: key,
         summary: `Connected to ${where} by bare IP with no DNS lookup first, never seen in ${runs} runs; hard-coded addresses are typical of implants and exfiltration: find the step that made it and treat the job's secrets as exposed.`,
-        evidence: { observed: { ...egress }, baseline: normal },
+        evidence: { observed: { ...egress }, baseline: normal() },
         mitigations: ['D1590'],
       });
       continue;
@@ -78,7 +79,7 @@ function egressFindings(context: RuleContext): Candidate[] {
       score: badPort ? 0.85 : note ? 0.35 : 0.6,
       subject: key,
       summary: `Connected to ${where}, which this pipeline has not contacted in ${runs} runs${badPort ? ' (a port used by mining pools and reverse shells)' : ''}; check which step opened it and whether it could carry secrets out.`,
-      evidence: { observed: { ...egress }, same_site_as_known_host: sameSite, public_download_host: distribution, baseline: normal },
+      evidence: { observed: { ...egress }, same_site_as_known_host: sameSite, public_download_host: distribution, baseline: normal() },
       mitigations: ['D1590'],
     });
   }
