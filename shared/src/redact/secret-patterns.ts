@@ -59,3 +59,35 @@ export const SECRET_ASSIGNMENT =
 
 /** `--password VALUE` style flags, where the value follows a space (and is not the next flag); judged by entropy too. */
 export const SECRET_FLAG = /((?:^|\s)--?[a-z-]*(?:password|passwd|token|secret|api-?key)\s+["']?)([^\s"',;-][^\s"',;]{7,})/gi;
+
+/**
+ * A cheap first look: matches every text in which any rule above (patterns,
+ * assignment, flag) could match, and more. Text it does not match has nothing to
+ * mask but known values, so the rules need not run. Each branch is a necessary
+ * part of one rule's match with anchors and lookarounds dropped, so it also
+ * matches any text containing such a part. Extend it with every new rule
+ * (test/redact-hint.test.ts checks the two agree).
+ */
+export const SECRET_HINT = new RegExp(
+  [
+    '-----BEGIN', // private_key
+    'gh[pousr]_', // github_token
+    'github_pat_',
+    'gl(?:pat|dt|rt|ptt|cbt|imt|oas|ft|soat|agent)-', // gitlab_token
+    'AKIA|ASIA|ABIA|ACCA', // aws_access_key_id
+    'secret_?access_?key', // aws_secret_access_key
+    'session_?token', // aws_session_token
+    'xox[abposre]-|xapp-', // slack_token
+    'hooks\\.slack\\.com/services/', // slack_webhook
+    'eyJ', // jwt
+    'npm_', // npm_token
+    'Bearer\\s', // bearer
+    'Basic\\s', // basic_auth
+    ':\\/\\/[^\\s/@]+@', // url_credentials: user:password between :// and @
+    // SECRET_ASSIGNMENT: the secret word, the rest of its name, the separator and 8 value characters.
+    `(?:password|passwd|pwd|secret|token|api_?key|access_?key|auth)[A-Za-z0-9_.-]*["']?\\s*[:=]\\s*["']?[^\\s"',;]{8}`,
+    // SECRET_FLAG
+    `-[a-z-]*(?:password|passwd|token|secret|api-?key)\\s+["']?[^\\s"',;-][^\\s"',;]{7}`,
+  ].join('|'),
+  'i',
+);
