@@ -26,7 +26,7 @@ export interface KafkaBusOptions {
   topics?: TopicSpec[];
   /** A publish that takes longer fails as retryable, so the collector can answer 503 instead of hanging. */
   publishTimeoutMs?: number;
-  /** How long an idle producer waits for other publishes to share its request; default 1 ms. */
+  /** How long an idle producer waits for other publishes to share its request; default 2 ms. */
   publishLingerMs?: number;
   /** Partitions of one subscription processed at once (per-key order holds within a partition). */
   partitionConcurrency?: number;
@@ -139,10 +139,11 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
 
   const coalescer = createCoalescingPublisher({
     send: sendBatch,
-    lingerMs: options.publishLingerMs ?? 1,
+    lingerMs: options.publishLingerMs ?? 2,
     maxBatchMessages: 10_000,
-    // Below the broker's default 1 MB per record batch even when every message lands in one partition.
-    maxBatchChars: 512 * 1024,
+    // About the broker's default 1 MB per partition's record batch: spread over the partitions it is
+    // far below; a request refused as too large is sent again caller by caller (isolate).
+    maxBatchChars: 1024 * 1024,
     timeoutMs: publishTimeoutMs,
     isolate: (error) => !isRetriable(error),
   });
