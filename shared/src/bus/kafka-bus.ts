@@ -125,6 +125,8 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     try {
       await producer.sendBatch({
         acks: -1,
+        // Measured on the collector's load (bench/README.md): gzip raised events/s by 10-35 % but not
+        // events per CPU-second, and adds inflation to every consumer; on few cores, none.
         compression: CompressionTypes.None,
         topicMessages: batch.map(({ topic, messages }) => ({
           topic,
