@@ -111,9 +111,10 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   async function sendBatch(batch: TopicBatch): Promise<void> {
     if (producerSuspect) {
       const previous = producer;
+      // Readiness stays with the reachability probe meanwhile: marking the bus unready here
+      // could stop the very publishes that retry the connect.
       producer = newProducer();
       producerSuspect = false;
-      producerConnected = false;
       await previous.disconnect().catch(() => undefined);
       try {
         await producer.connect();
