@@ -73,6 +73,31 @@ describe('Kafka bus @integration', function () {
     await kafka.close();
   });
 
+  it('fails only the publish the broker refuses among concurrent ones sharing its request; the others arrive in order', async () => {
+    const kafka = await connect();
+    const topic = `pwtest.${randomUUID().slice(0, 8)}.coalesce`;
+    await kafka.ensureTopics([{ name: topic, partitions: 3, replicationFactor: 1, config: {} }]);
+    const seen: IncomingMessage[] = [];
+    const subscription = await kafka.subscribe({ topic, group: `g-${randomUUID()}`, deadLetterTopic: `${topic}.dlq`, handler: async (m) => void seen.push(m) });
+    // Above the broker's default message.max.bytes (1 MB): refused for good, whoever shares its request.
+    const tooLarge = 'x'.repeat(1_200_000);
+    const outcomes = await Promise.allSettled([
+      ...Array.from({ length: 20 }, (_, i) => kafka.publish(topic, [{ key: `k${i % 4}`, value: `small-${i}` }])),
+      kafka.publish(topic, [{ key: 'k0', value: tooLarge }]),
+    ]);
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected') as PromiseRejectedResult[];
+    assert.equal(refused.length, 1, JSON.stringify(refused.map((outcome) => String(outcome.reason))));
+    assert.equal((refused[0]!.reason as { retryable?: boolean }).retryable, false);
+    await waitFor(() => seen.length >= 20, 60_000, 'the 20 small messages');
+    assert.deepEqual(seen.map((m) => m.value).sort(), Array.from({ length: 20 }, (_, i) => `small-${i}`).sort());
+    for (let k = 0; k < 4; k++) {
+      const order = seen.filter((m) => m.key === `k${k}`).map((m) => Number(m.value.slice('small-'.length)));
+      assert.deepEqual(order, [...order].sort((a, b) => a - b), `publish order kept for key k${k}`);
+    }
+    await subscription.close();
+    await kafka.close();
+  });
+
   it('reads a compacted changelog to its end for chosen partitions only', async () => {
     const kafka = await connect();
     const topic = `pwtest.${randomUUID().slice(0, 8)}.changelog`;

@@ -1,4 +1,4 @@
-import { SECRET_ASSIGNMENT, SECRET_FLAG, SECRET_PATTERNS } from './secret-patterns.js';
+import { SECRET_ASSIGNMENT, SECRET_FLAG, SECRET_HINT, SECRET_PATTERNS } from './secret-patterns.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -63,6 +63,24 @@ function knownValueForms(value: string): string[] {
   return [...forms];
 }
 
+/** The forms of the last list of known values: callers pass the same list for every text. */
+let memo: { values: readonly string[]; forms: string[] } | undefined;
+
+/** Every form of every known value, longest first, so a secret that contains another is removed whole. */
+function knownForms(knownValues: readonly string[]): string[] {
+  if (knownValues.length === 0) return [];
+  if (memo?.values !== knownValues) {
+    const forms = knownValues.filter((value) => value.length >= 4).flatMap(knownValueForms).sort((a, b) => b.length - a.length);
+    memo = { values: knownValues, forms };
+  }
+  return memo.forms;
+}
+
+/** False only when `redactText` would return the text unchanged: no rule can match and no known value is in it. */
+export function mayContainSecret(text: string, knownValues: readonly string[] = []): boolean {
+  return SECRET_HINT.test(text) || knownForms(knownValues).some((form) => text.includes(form));
+}
+
 /**
  * Replaces every credential-shaped substring with [REDACTED]. `knownValues` are
  * values of secrets the caller knows by name (e.g. from the CI's secret list);
@@ -70,12 +88,13 @@ function knownValueForms(value: string): string[] {
  */
 export function redactText(input: string, knownValues: readonly string[] = []): Redaction {
   const counts: Record<string, number> = {};
+  const forms = knownForms(knownValues);
+  // Most text holds nothing secret-shaped: one scan instead of one per rule.
+  if (!SECRET_HINT.test(input) && !forms.some((form) => input.includes(form))) return { text: input, counts };
   const bump = (kind: string): void => {
     counts[kind] = (counts[kind] ?? 0) + 1;
   };
   let text = input;
-  // Longest first, so a secret that contains another is removed whole.
-  const forms = knownValues.filter((value) => value.length >= 4).flatMap(knownValueForms).sort((a, b) => b.length - a.length);
   for (const value of forms) {
     const parts = text.split(value);
     if (parts.length > 1) {

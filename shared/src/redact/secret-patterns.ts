@@ -59,3 +59,34 @@ export const SECRET_ASSIGNMENT =
 
 /** `--password VALUE` style flags, where the value follows a space (and is not the next flag); judged by entropy too. */
 export const SECRET_FLAG = /((?:^|\s)--?[a-z-]*(?:password|passwd|token|secret|api-?key)\s+["']?)([^\s"',;-][^\s"',;]{7,})/gi;
+
+/**
+ * A cheap first look: matches every text in which any rule above could match, and
+ * more. Text it does not match has nothing to mask but known values, so the rules
+ * need not run. The token rules contribute a necessary literal part of their match;
+ * the assignment and flag rules take part whole, since a looser form of them would
+ * backtrack quadratically on long runs of name characters. It holds for a text and
+ * for texts joined with newlines (no literal part spans one). Extend it with every
+ * new rule (test/redact-hint.test.ts checks the two agree).
+ */
+export const SECRET_HINT = new RegExp(
+  [
+    '-----BEGIN', // private_key
+    'gh[pousr]_', // github_token
+    'github_pat_',
+    'gl(?:pat|dt|rt|ptt|cbt|imt|oas|ft|soat|agent)-', // gitlab_token
+    'AKIA|ASIA|ABIA|ACCA', // aws_access_key_id
+    'secret_?access_?key', // aws_secret_access_key
+    'session_?token', // aws_session_token
+    'xox[abposre]-|xapp-', // slack_token
+    'hooks\\.slack\\.com/services/', // slack_webhook
+    'eyJ', // jwt
+    'npm_', // npm_token
+    'Bearer\\s', // bearer
+    'Basic\\s', // basic_auth
+    ':\\/\\/[^\\s/@]+@', // url_credentials: user:password between :// and @
+    SECRET_ASSIGNMENT.source,
+    SECRET_FLAG.source,
+  ].join('|'),
+  'i',
+);

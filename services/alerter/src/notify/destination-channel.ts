@@ -97,7 +97,8 @@ export function createDestinationChannel(options: ChannelOptions): DestinationCh
       return;
     }
     stats.sent++;
-    await settle(keys, 'sent').catch((error: unknown) => {
+    // Not awaited: the next notification goes out while this one is recorded (settles are batched).
+    settle(keys, 'sent').catch((error: unknown) => {
       // Delivered but not recorded: a restart may send it once more (receivers dedupe on the notification id).
       logger.error('could not record a sent notification', { notification_id: notification.id, error: errorMessage(error) });
     });

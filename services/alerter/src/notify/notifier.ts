@@ -1,6 +1,7 @@
 import { errorMessage, type Finding, type Logger } from '@pipewatch/shared';
 import type { DeadLetterStore } from '../deadletter/dead-letter-store.js';
 import { ledgerKey, type NotificationEntry, type NotificationLedger } from '../ledger/notification-ledger.js';
+import { createSettleBatcher } from '../ledger/settle-batcher.js';
 import type { Router } from '../routing/route-finding.js';
 import type { Suppression } from '../suppression/suppression.js';
 import type { Destination } from './destination.js';
@@ -66,6 +67,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   // takes over an expired claim of our own does not queue it twice.
   const holding = new Set<string>();
   const channels = new Map<string, DestinationChannel>();
+  const settles = createSettleBatcher(ledger);
   for (const destination of options.destinations) {
     channels.set(
       destination.name,
@@ -74,7 +76,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         windowMs: options.windowMs,
         settle: async (keys, state) => {
           for (const key of keys) holding.delete(ledgerKey(key.destination, key.finding_id));
-          await ledger.settle(keys, state);
+          await settles.settle(keys, state);
         },
         deadLetters: options.deadLetters,
         logger,
@@ -150,6 +152,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const grace = options.closeGraceMs ?? 3_000;
       await Promise.all([...channels.values()].map((channel) => channel.drain(grace)));
       for (const channel of channels.values()) channel.abort();
+      // Record what was delivered; a ledger that does not answer within the grace leaves it pending.
+      await Promise.race([settles.drain(), new Promise((resolve) => setTimeout(resolve, grace).unref())]);
       await ledger.close();
     },
     async abort() {

@@ -9,7 +9,7 @@ export interface SuppressionCheck {
 
 /**
  * Reads the store at most every `refreshMs`, so `pipewatch suppress add` in another
- * process takes effect within that time without a read per finding. When a
+ * process takes effect within that time (plus one read) without a read per finding. When a
  * refresh fails the last good list is kept (and the failure logged): an unreachable
  * store must not stop alerts.
  */
@@ -31,8 +31,11 @@ export function createSuppressionCache(options: { store: SuppressionStore; refre
   return {
     async suppressionFor(finding) {
       if (Date.now() - loadedAt >= options.refreshMs) {
+        const first = loadedAt === Number.NEGATIVE_INFINITY;
         loading ??= refresh().finally(() => (loading = undefined));
-        await loading;
+        // Only the first finding waits for the store; later ones are judged by the list
+        // in hand while it is read again, so no finding waits on that read.
+        if (first) await loading;
       }
       return findSuppression(cached, finding, now());
     },

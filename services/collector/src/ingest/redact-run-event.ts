@@ -1,4 +1,4 @@
-import { redactText, type RunEvent } from '@pipewatch/shared';
+import { mayContainSecret, redactText, type RunEvent } from '@pipewatch/shared';
 
 export interface RunEventRedaction {
   /** The same object when nothing was found, so clean events are published byte for byte. */
@@ -16,6 +16,9 @@ export interface RunEventRedaction {
  */
 export function redactRunEvent(event: RunEvent, knownValues: readonly string[]): RunEventRedaction {
   const counts: Record<string, number> = {};
+  // One look at all the free text together: a secret in any one part is in the whole,
+  // so when the whole has nothing, no part needs its own pass.
+  if (!mayContainSecret(freeText(event).join('\n'), knownValues)) return { event, counts };
   let changed = false;
   const clean = (value: string, max: number): string => {
     const result = redactText(value, knownValues);
@@ -49,4 +52,25 @@ export function redactRunEvent(event: RunEvent, knownValues: readonly string[]):
     };
   }
   return changed ? { event: redacted, counts } : { event, counts };
+}
+
+/** Every string `redactRunEvent` masks in, in no particular order. */
+function freeText(event: RunEvent): string[] {
+  const parts: string[] = [];
+  if (event.attributes) {
+    for (const [key, value] of Object.entries(event.attributes)) {
+      parts.push(key);
+      if (typeof value === 'string') parts.push(value);
+    }
+  }
+  if (event.steps) for (const step of event.steps) parts.push(step.name);
+  if (event.run.url !== undefined) parts.push(event.run.url);
+  if (event.dependencies) for (const dependency of event.dependencies) if (dependency.source !== undefined) parts.push(dependency.source);
+  if (event.access?.processes) {
+    for (const process of event.access.processes) {
+      parts.push(process.exe);
+      if (process.parent !== undefined) parts.push(process.parent);
+    }
+  }
+  return parts;
 }

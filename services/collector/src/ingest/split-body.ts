@@ -18,20 +18,34 @@ export type SplitBody =
  * against prototype pollution: it defines `__proto__` as an ordinary own key, and
  * the strict schemas then refuse it as unknown.
  */
+const NOT_BLANK = /\S/;
+
 export function splitBody(body: RawBody): SplitBody {
   const text = body.text.startsWith('\uFEFF') ? body.text.slice(1) : body.text;
-  if (text.trim() === '') return { kind: 'empty' };
+  if (!NOT_BLANK.test(text)) return { kind: 'empty' };
   if (body.format === 'json') {
     const parsed = parseLine(text, 1);
     if ('value' in parsed && Array.isArray(parsed.value)) return { kind: 'array' };
     return collect([parsed]);
   }
-  const parsedLines: Array<BodyRecord | LineError> = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() !== '') parsedLines.push(parseLine(line, index + 1));
-  });
-  return collect(parsedLines);
+  // Walks the body line by line without an intermediate array of every line (or trimmed copies).
+  const records: BodyRecord[] = [];
+  const errors: LineError[] = [];
+  let start = 0;
+  for (let line = 1; start <= text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    let end = newline === -1 ? text.length : newline;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    const raw = text.slice(start, end);
+    if (NOT_BLANK.test(raw)) {
+      const parsed = parseLine(raw, line);
+      if ('value' in parsed) records.push(parsed);
+      else errors.push(parsed);
+    }
+    if (newline === -1) break;
+    start = newline + 1;
+  }
+  return { kind: 'records', records, errors };
 }
 
 function parseLine(text: string, line: number): BodyRecord | LineError {
