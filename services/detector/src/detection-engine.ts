@@ -28,9 +28,8 @@ export function createDetectionEngine(store: BaselineStore, settings: DetectorSe
       const learning = !current || current.runs < settings.minRuns;
       const siblingId = learning ? siblings.siblingOf(event.pipeline.repository, event.pipeline.id) : undefined;
       const prior = siblingId ? await store.get(siblingId) : undefined;
-      // Detection mutates the baseline; work on a copy so a failed publish leaves the stored one intact.
-      const working = current ? structuredClone(current) : undefined;
-      const detection = detectRun(working, event, settings, detectedAt, prior ? { prior } : {});
+      // Detection mutates the baseline; stores decode a fresh copy on each get, so a failed publish leaves the stored one intact.
+      const detection = detectRun(current, event, settings, detectedAt, prior ? { prior } : {});
       return {
         detection,
         async save() {

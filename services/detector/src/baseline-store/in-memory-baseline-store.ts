@@ -1,13 +1,13 @@
-import type { PipelineBaseline } from '../domain/baseline.js';
 import type { BaselineStore } from './baseline-store-port.js';
+import { EncodedBaselines } from './encoded-baselines.js';
 
-/** Baselines held only in memory: for replay, where nothing should outlive the command. */
+/** Baselines held only in memory (encoded, like every store): for replay, where nothing should outlive the command. */
 export function createInMemoryBaselineStore(): BaselineStore {
-  const baselines = new Map<string, PipelineBaseline>();
+  const baselines = new EncodedBaselines();
   return {
     get: async (pipelineId) => baselines.get(pipelineId),
     put: async (baseline) => {
-      baselines.set(baseline.pipeline_id, baseline);
+      baselines.put(baseline);
     },
     size: () => baselines.size,
     close: async () => undefined,
