@@ -10,6 +10,7 @@ import {
   emptyBaseline,
   encodeBaseline,
   keyHash,
+  shortHash,
   topSeen,
   type PipelineBaseline,
   type SeenEntry,
@@ -20,6 +21,7 @@ import { makeRun } from './make-run.js';
 const DAY = 86_400;
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 const hash = text.map(keyHash);
+const short = text.map(shortHash);
 const fingerprint = fc.uint8Array({ minLength: 8, maxLength: 8 }).map((bytes) => Buffer.from(bytes).toString('hex'));
 const day = fc.integer({ min: 0, max: 0xffff }).map((days) => days * DAY);
 const isoTime = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }).map((date) => date.toISOString());
@@ -49,9 +51,9 @@ const baselineArbitrary: fc.Arbitrary<PipelineBaseline> = fc
     processHashes: fc.dictionary(hash, fc.array(fingerprint, { maxLength: 4 }), { maxKeys: 5, noNullPrototype: true }),
     permissions: fc.dictionary(text, fc.constantFrom('read', 'write', 'admin'), { maxKeys: 4, noNullPrototype: true }),
     dependencies: fc.dictionary(hash, fingerprint, { maxKeys: 8, noNullPrototype: true }),
-    artifacts: fc.dictionary(hash, fc.record({ digest: fingerprint, signed: fc.constantFrom(true, false, null), run: runId, name: hash }, { noNullPrototype: true }), { maxKeys: 5, noNullPrototype: true }),
+    artifacts: fc.dictionary(hash, fc.record({ digest: fingerprint, signed: fc.constantFrom(true, false, null), run: runId, name: short }, { noNullPrototype: true }), { maxKeys: 5, noNullPrototype: true }),
     actions: fc.dictionary(hash, runId, { maxKeys: 5, noNullPrototype: true }),
-    recent: fc.array(hash, { maxLength: 32 }),
+    recent: fc.array(short, { maxLength: 32 }),
     alerted: fc.array(hash, { maxLength: 10 }),
     lastGood: fc.option(fc.record({ run_id: runId, occurred_at: isoTime, values: fc.dictionary(seriesKey, number, { maxKeys: 5, noNullPrototype: true }) }, { noNullPrototype: true }), { nil: null }),
   })

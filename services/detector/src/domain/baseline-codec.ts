@@ -9,7 +9,7 @@ import {
   type SeenEntry,
   type SeenSet,
 } from './baseline.js';
-import { HASH_BYTES } from './fingerprint.js';
+import { HASH_BYTES, SHORT_HASH_BYTES } from './fingerprint.js';
 import { setOwnEntry } from './own-entry.js';
 
 /**
@@ -95,7 +95,7 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
   w.varint(artifacts.length);
   for (const [key, record] of artifacts) {
     w.keyHash(key);
-    w.keyHash(record.name);
+    w.shortHash(record.name);
     w.fingerprint(record.digest);
     w.u8(record.signed === null ? 0 : record.signed ? 2 : 1);
     w.compactString(record.run);
@@ -107,7 +107,7 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
     w.compactString(commit);
   }
   w.varint(baseline.recent_events.length);
-  for (const hash of baseline.recent_events) w.keyHash(hash);
+  for (const hash of baseline.recent_events) w.shortHash(hash);
   w.varint(baseline.alerted.length);
   for (const hash of baseline.alerted) w.keyHash(hash);
 
@@ -155,7 +155,7 @@ export function decodeBaseline(bytes: Uint8Array): PipelineBaseline {
   for (let dependencies = r.count(); dependencies > 0; dependencies--) baseline.dependencies[r.keyHash()] = r.fingerprint();
   for (let artifacts = r.count(); artifacts > 0; artifacts--) {
     const key = r.keyHash();
-    const name = r.keyHash();
+    const name = r.shortHash();
     const digest = r.fingerprint();
     const at = r.offset;
     const flag = r.u8();
@@ -164,7 +164,7 @@ export function decodeBaseline(bytes: Uint8Array): PipelineBaseline {
     baseline.artifacts[key] = record;
   }
   for (let actions = r.count(); actions > 0; actions--) baseline.actions[r.keyHash()] = r.compactString();
-  for (let events = r.count(); events > 0; events--) baseline.recent_events.push(r.keyHash());
+  for (let events = r.count(); events > 0; events--) baseline.recent_events.push(r.shortHash());
   for (let alerted = r.count(); alerted > 0; alerted--) baseline.alerted.push(r.keyHash());
 
   const at = r.offset;
@@ -482,6 +482,24 @@ class Writer {
     }
   }
 
+  /** 8 base64url characters, exactly 6 bytes. */
+  shortHash(hash: string): void {
+    if (hash.length !== 8) throw new BaselineEncodeError(`${JSON.stringify(hash.slice(0, 40))} is not a short hash`);
+    this.room(SHORT_HASH_BYTES);
+    for (let i = 0; i < 8; i += 4) {
+      let group = 0;
+      for (let j = i; j < i + 4; j++) {
+        const code = hash.charCodeAt(j);
+        const sextet = code < 128 ? BASE64URL_VALUE[code]! : -1;
+        if (sextet < 0) throw new BaselineEncodeError(`${JSON.stringify(hash)} is not a short hash`);
+        group = (group << 6) | sextet;
+      }
+      this.buf[this.pos++] = group >> 16;
+      this.buf[this.pos++] = (group >> 8) & 0xff;
+      this.buf[this.pos++] = group & 0xff;
+    }
+  }
+
   fingerprint(hex: string): void {
     if (hex.length !== 16) throw new BaselineEncodeError(`${JSON.stringify(hex.slice(0, 40))} is not a digest fingerprint`);
     this.room(HASH_BYTES);
@@ -652,6 +670,19 @@ class Reader {
     }
     // One flat string, not a chain of concatenations left for the collector.
     return String.fromCharCode(codes[0]!, codes[1]!, codes[2]!, codes[3]!, codes[4]!, codes[5]!, codes[6]!, codes[7]!, codes[8]!, codes[9]!, codes[10]!);
+  }
+
+  shortHash(): string {
+    this.need(SHORT_HASH_BYTES, 'a short hash');
+    const b = this.buf;
+    const o = this.offset;
+    this.offset += SHORT_HASH_BYTES;
+    const first = (b[o]! << 16) | (b[o + 1]! << 8) | b[o + 2]!;
+    const second = (b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!;
+    return String.fromCharCode(
+      BASE64URL_CODE[first >> 18]!, BASE64URL_CODE[(first >> 12) & 0x3f]!, BASE64URL_CODE[(first >> 6) & 0x3f]!, BASE64URL_CODE[first & 0x3f]!,
+      BASE64URL_CODE[second >> 18]!, BASE64URL_CODE[(second >> 12) & 0x3f]!, BASE64URL_CODE[(second >> 6) & 0x3f]!, BASE64URL_CODE[second & 0x3f]!,
+    );
   }
 
   fingerprint(): string {

@@ -1,4 +1,4 @@
-import { keyHash } from './fingerprint.js';
+import { keyHash, shortHash } from './fingerprint.js';
 import { ownEntry } from './own-entry.js';
 
 /**
@@ -43,7 +43,7 @@ export interface ArtifactRecord {
   signed: boolean | null;
   /** The run that produced it. */
   run: string;
-  /** `keyHash` of the artifact's name (without version): "were earlier versions signed?" */
+  /** `shortHash` of the artifact's name (without version): "were earlier versions signed?" */
   name: string;
 }
 
@@ -126,7 +126,7 @@ export function knownArtifact(baseline: PipelineBaseline, key: string): Artifact
 
 /** Whether any remembered version of the artifact `name` was signed. */
 export function artifactEverSigned(baseline: PipelineBaseline, name: string): boolean {
-  const wanted = keyHash(name);
+  const wanted = shortHash(name);
   return Object.values(baseline.artifacts).some((record) => record.name === wanted && record.signed === true);
 }
 

@@ -1,6 +1,6 @@
 import type { RunEvent } from '@pipewatch/shared';
 import type { PipelineBaseline } from './baseline.js';
-import { digestFingerprint, eventIdHash, keyHash } from './fingerprint.js';
+import { digestFingerprint, eventIdHash, keyHash, shortHash } from './fingerprint.js';
 import { dependencyKey, egressKey, pathShape, permissionRank } from './normalize.js';
 import { summarize } from './robust-stats.js';
 import { epochSeconds, see } from './seen-set.js';
@@ -63,7 +63,7 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
       digest: digestFingerprint(artifact.digest),
       signed: artifact.signed ?? null,
       run: event.run.id,
-      name: keyHash(artifact.name),
+      name: shortHash(artifact.name),
     });
   }
   for (const step of event.steps ?? []) {
