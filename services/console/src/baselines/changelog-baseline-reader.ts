@@ -1,5 +1,5 @@
 import { errorMessage, type ChangelogReader, type Logger } from '@pipewatch/shared';
-import { isCurrentBaseline, type PipelineBaseline } from '@pipewatch/detector';
+import { baselineFromText, type PipelineBaseline } from '@pipewatch/detector';
 import type { BaselineReader } from './baseline-reader.js';
 
 export interface ChangelogBaselineReaderOptions {
@@ -38,8 +38,9 @@ export function createChangelogBaselineReader(options: ChangelogBaselineReaderOp
           return;
         }
         try {
-          const value: unknown = JSON.parse(message.value);
-          if (isCurrentBaseline(value)) read.set(message.key, value);
+          // Records of older format versions give undefined and are left out, as the detector does.
+          const baseline = baselineFromText(message.value);
+          if (baseline) read.set(message.key, baseline);
         } catch {
           // unreadable record: the detector skips it too
         }
