@@ -102,7 +102,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         producer.send({
           topic,
           acks: -1,
-          messages: messages.map((message) => ({ key: message.key, value: message.value, headers: message.headers ?? {} })),
+          messages: messages.map((message) => ({ key: message.key, value: message.bytes ? Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength) : message.value, headers: message.headers ?? {} })),
         }),
         timeout,
       ]);
@@ -305,6 +305,7 @@ function toIncoming(topic: string, partition: number, raw: KafkaMessage): Incomi
     offset: raw.offset,
     key: raw.key?.toString('utf8') ?? '',
     value: raw.value?.toString('utf8') ?? '',
+    ...(raw.value ? { bytes: raw.value } : {}),
     headers: decodeHeaders(raw.headers),
   };
 }

@@ -3,8 +3,8 @@ import { decodeBaseline, encodeBaseline, storedBaselineVersion } from '../domain
 import type { PipelineBaseline } from '../domain/baseline.js';
 
 /**
- * Text channels (a line of the file store, the value of a changelog message, both
- * strings today) carry the encoded baseline as base64.
+ * How stored records are read and written: the Kafka changelog carries the encoded
+ * bytes as they are; the file store's lines carry them as base64 text.
  */
 export function bytesToText(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -17,11 +17,25 @@ export function bytesToText(bytes: Uint8Array): string {
  */
 export function bytesFromText(text: string): Uint8Array | undefined {
   if (text.startsWith('{')) return undefined;
-  const decoded = Buffer.from(text, 'base64');
-  if (storedBaselineVersion(decoded) !== undefined && storedBaselineVersion(decoded) !== BASELINE_VERSION) return undefined;
-  const own = new Uint8Array(decoded.length);
-  own.set(decoded);
-  return own;
+  return ownRecordBytes(Buffer.from(text, 'base64'));
+}
+
+/**
+ * The encoded bytes of a binary record, copied into a buffer of their own (a
+ * consumer's buffer may be a slice of a whole fetch); undefined for a record of
+ * another format version, including the JSON of versions up to 3.
+ */
+export function ownRecordBytes(record: Uint8Array): Uint8Array | undefined {
+  if (record[0] === 0x7b /* '{' */) return undefined;
+  const version = storedBaselineVersion(record);
+  if (version !== undefined && version !== BASELINE_VERSION) return undefined;
+  return Uint8Array.from(record);
+}
+
+/** A baseline from a binary record; undefined for another format version, `BaselineDecodeError` for garbage. */
+export function baselineFromRecord(record: Uint8Array): PipelineBaseline | undefined {
+  const bytes = ownRecordBytes(record);
+  return bytes ? decodeBaseline(bytes) : undefined;
 }
 
 export function baselineToText(baseline: PipelineBaseline): string {

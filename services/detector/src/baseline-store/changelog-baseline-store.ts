@@ -1,7 +1,7 @@
 import { errorMessage, type Bus, type ChangelogReader, type Logger } from '@pipewatch/shared';
 import { decodeBaseline, encodeBaseline } from '../domain/baseline-codec.js';
 import type { BaselineStore } from './baseline-store-port.js';
-import { bytesFromText, bytesToText } from './baseline-text.js';
+import { ownRecordBytes } from './baseline-text.js';
 import { EncodedBaselines } from './encoded-baselines.js';
 
 export interface ChangelogBaselineStoreOptions {
@@ -17,7 +17,8 @@ export interface ChangelogBaselineStoreOptions {
  * topic keyed like the runs, so a pipeline's baseline sits in the same partition
  * number as its runs; when a detector is given partitions it reloads exactly
  * those, and the baseline follows its partition from one detector to the next.
- * Records are the encoded baseline in base64 (see baseline-codec.ts).
+ * Records are the encoded baseline's bytes (see baseline-codec.ts); an empty
+ * value deletes.
  */
 export function createChangelogBaselineStore(options: ChangelogBaselineStoreOptions): BaselineStore {
   let baselines = new EncodedBaselines();
@@ -25,7 +26,7 @@ export function createChangelogBaselineStore(options: ChangelogBaselineStoreOpti
     get: async (pipelineId) => baselines.get(pipelineId),
     async put(baseline) {
       const encoded = encodeBaseline(baseline);
-      await options.bus.publish(options.topic, [{ key: baseline.pipeline_id, value: bytesToText(encoded) }]);
+      await options.bus.publish(options.topic, [{ key: baseline.pipeline_id, value: '', bytes: encoded }]);
       baselines.putEncoded(baseline.pipeline_id, encoded);
     },
     size: () => baselines.size,
@@ -35,13 +36,13 @@ export function createChangelogBaselineStore(options: ChangelogBaselineStoreOpti
       let records = 0;
       await options.reader.readToEnd(options.topic, partitions, (message) => {
         records++;
-        if (message.value === '') {
+        if (!message.bytes || message.bytes.length === 0) {
           restored.delete(message.key);
           return;
         }
         try {
           // Records of another format version are left out: those pipelines re-learn.
-          const bytes = bytesFromText(message.value);
+          const bytes = ownRecordBytes(message.bytes);
           if (!bytes) return;
           decodeBaseline(bytes);
           restored.putEncoded(message.key, bytes);
