@@ -213,11 +213,14 @@ function writeSeenSet(w: Writer, set: SeenSet, namesKept: number): void {
 
 /** The entries whose readable value is stored: the most-seen named ones, in `topSeen`'s order. */
 function namesToKeep(set: SeenSet, keys: readonly string[], limit: number): ReadonlySet<string> {
+  if (limit === 0) return NONE;
   const named = keys.filter((key) => set[key]![3] !== undefined);
   if (named.length <= limit) return new Set(named);
   named.sort((a, b) => set[b]![2] - set[a]![2] || (set[a]![3]! < set[b]![3]! ? -1 : 1));
   return new Set(named.slice(0, limit));
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 function readSeenSet(r: Reader): SeenSet {
   const set: SeenSet = {};
