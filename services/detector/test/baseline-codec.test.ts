@@ -42,6 +42,8 @@ const baselineArbitrary: fc.Arbitrary<PipelineBaseline> = fc
   .record({
     id: text,
     repository: fc.option(text, { nil: null }),
+    /** Usually the repository is part of the pipeline id: the codec stores it as a reference then. */
+    repositoryInId: fc.option(fc.tuple(fc.nat(40), fc.nat(40)), { nil: null }),
     runs: fc.nat(),
     first: fc.option(fc.oneof(isoTime, text), { nil: null }),
     last: fc.option(isoTime, { nil: null }),
@@ -58,7 +60,8 @@ const baselineArbitrary: fc.Arbitrary<PipelineBaseline> = fc
     lastGood: fc.option(fc.record({ run_id: runId, occurred_at: isoTime, values: fc.dictionary(seriesKey, number, { maxKeys: 5, noNullPrototype: true }) }, { noNullPrototype: true }), { nil: null }),
   })
   .map((parts) => {
-    const baseline = emptyBaseline(parts.id, parts.repository);
+    const inId = parts.repositoryInId ? `github:${parts.id}` : undefined;
+    const baseline = inId ? emptyBaseline(inId, inId.slice(parts.repositoryInId![0], parts.repositoryInId![0] + parts.repositoryInId![1])) : emptyBaseline(parts.id, parts.repository);
     Object.assign(baseline, {
       runs: parts.runs,
       first_run_at: parts.first,

@@ -57,7 +57,7 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
   w.u8(MAGIC_1);
   w.u8(BASELINE_VERSION);
   w.string(baseline.pipeline_id);
-  w.optionalString(baseline.repository);
+  w.repository(baseline.repository, baseline.pipeline_id);
   w.varint(baseline.runs);
   w.time(baseline.first_run_at);
   w.time(baseline.last_run_at);
@@ -131,8 +131,9 @@ export function decodeBaseline(bytes: Uint8Array): PipelineBaseline {
   if (r.u8() !== MAGIC_0 || r.u8() !== MAGIC_1) throw new BaselineDecodeError('not a pipewatch baseline (bad magic)', 0);
   const version = r.u8();
   if (version !== BASELINE_VERSION) throw new BaselineDecodeError(`format version ${version}, expected ${BASELINE_VERSION}`, 2);
-  const baseline = emptyBaseline(r.string());
-  baseline.repository = r.optionalString();
+  const pipelineId = r.string();
+  const baseline = emptyBaseline(pipelineId);
+  baseline.repository = r.repository(pipelineId);
   baseline.runs = r.varint();
   baseline.first_run_at = r.time();
   baseline.last_run_at = r.time();
@@ -424,9 +425,17 @@ class Writer {
     return true;
   }
 
-  optionalString(value: string | null): void {
-    this.u8(value === null ? 0 : 1);
-    if (value !== null) this.string(value);
+  /** Pipeline ids name their repository (`github:owner/repo:…`): then it is stored as a reference into the id. */
+  repository(value: string | null, pipelineId: string): void {
+    if (value === null) return this.u8(0);
+    const at = value.length >= 4 ? pipelineId.indexOf(value) : -1;
+    if (at < 0) {
+      this.u8(1);
+      return this.string(value);
+    }
+    this.u8(2);
+    this.varint(at);
+    this.varint(value.length);
   }
 
   /** Run ids and commit ids are mostly decimal numbers or hex: stored as such. */
@@ -614,11 +623,16 @@ class Reader {
     return this.buf.latin1Slice(start, start + length);
   }
 
-  optionalString(): string | null {
+  repository(pipelineId: string): string | null {
     const at = this.offset;
-    const flag = this.u8();
-    if (flag > 1) throw new BaselineDecodeError(`string flag ${flag}`, at);
-    return flag === 1 ? this.string() : null;
+    const tag = this.u8();
+    if (tag === 0) return null;
+    if (tag === 1) return this.string();
+    if (tag !== 2) throw new BaselineDecodeError(`repository tag ${tag}`, at);
+    const start = this.varint();
+    const length = this.varint();
+    if (start + length > pipelineId.length) throw new BaselineDecodeError('repository outside the pipeline id', at);
+    return pipelineId.slice(start, start + length);
   }
 
   compactString(): string {
