@@ -20,6 +20,8 @@ import { makeRun } from './make-run.js';
 
 const DAY = 86_400;
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+/** Any UTF-16 code units, lone surrogates included (valid in JSON input as `\\ud800`). */
+const codeUnits = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 30 }).map((codes) => String.fromCharCode(...codes));
 const hash = text.map(keyHash);
 const short = text.map(shortHash);
 const fingerprint = fc.uint8Array({ minLength: 8, maxLength: 8 }).map((bytes) => Buffer.from(bytes).toString('hex'));
@@ -40,7 +42,7 @@ function seenSet(namesKept: number): fc.Arbitrary<SeenSet> {
 
 const baselineArbitrary: fc.Arbitrary<PipelineBaseline> = fc
   .record({
-    id: text,
+    id: fc.oneof(text, codeUnits),
     repository: fc.option(text, { nil: null }),
     /** Usually the repository is part of the pipeline id: the codec stores it as a reference then. */
     repositoryInId: fc.option(fc.tuple(fc.nat(40), fc.nat(40)), { nil: null }),
@@ -51,7 +53,7 @@ const baselineArbitrary: fc.Arbitrary<PipelineBaseline> = fc
     peaks: fc.dictionary(seriesKey, number, { maxKeys: 6, noNullPrototype: true }),
     seen: fc.record(Object.fromEntries(SEEN_SET_NAMES.map((name) => [name, seenSet(SEEN_NAMES_KEPT[name])])) as Record<(typeof SEEN_SET_NAMES)[number], fc.Arbitrary<SeenSet>>, { noNullPrototype: true }),
     processHashes: fc.dictionary(hash, fc.array(fingerprint, { maxLength: 4 }), { maxKeys: 5, noNullPrototype: true }),
-    permissions: fc.dictionary(text, fc.constantFrom('read', 'write', 'admin'), { maxKeys: 4, noNullPrototype: true }),
+    permissions: fc.dictionary(fc.oneof(text, codeUnits), fc.constantFrom('read', 'write', 'admin'), { maxKeys: 4, noNullPrototype: true }),
     dependencies: fc.dictionary(hash, fingerprint, { maxKeys: 8, noNullPrototype: true }),
     artifacts: fc.dictionary(hash, fc.record({ digest: fingerprint, signed: fc.constantFrom(true, false, null), run: runId, name: short }, { noNullPrototype: true }), { maxKeys: 5, noNullPrototype: true }),
     actions: fc.dictionary(hash, runId, { maxKeys: 5, noNullPrototype: true }),

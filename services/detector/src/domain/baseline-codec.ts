@@ -25,6 +25,8 @@ import { setOwnEntry } from './own-entry.js';
  * `BaselineDecodeError` naming the byte where it went wrong.
  */
 
+/** In a `u` regex a surrogate code unit only matches when it is not half of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const MAGIC_0 = 0x50; // 'P'
 const MAGIC_1 = 0x57; // 'W'
 const DAY_SECONDS = 86_400;
@@ -401,19 +403,25 @@ class Writer {
     this.varint(zigzag * 32 + exponent + EXPONENT_BIAS);
   }
 
+  /**
+   * A varint of byte length × 2 + form, then the bytes: form 0 is UTF-8; form 1 is
+   * UTF-16 code units, for the rare string with a lone surrogate, which UTF-8
+   * cannot carry (a pipeline id must come back exactly, it is the store's key).
+   */
   string(value: string): void {
-    if (value.length < 0x80 && this.ascii(value)) return;
-    const length = Buffer.byteLength(value);
-    this.varint(length);
+    if (value.length < 0x40 && this.ascii(value)) return;
+    const wellFormed = !LONE_SURROGATE.test(value);
+    const length = wellFormed ? Buffer.byteLength(value) : value.length * 2;
+    this.varint(length * 2 + (wellFormed ? 0 : 1));
     this.room(length);
-    this.pos += this.buf.write(value, this.pos, 'utf8');
+    this.pos += this.buf.write(value, this.pos, wellFormed ? 'utf8' : 'utf16le');
   }
 
   /** Short ASCII strings (nearly all of them) byte by byte; false, writing nothing, for any other. */
   private ascii(value: string): boolean {
     this.room(value.length + 1);
     const start = this.pos;
-    this.buf[this.pos++] = value.length;
+    this.buf[this.pos++] = value.length * 2;
     for (let i = 0; i < value.length; i++) {
       const code = value.charCodeAt(i);
       if (code >= 0x80) {
@@ -615,9 +623,16 @@ class Reader {
   }
 
   string(): string {
-    const length = this.count();
+    const at = this.offset;
+    const packed = this.varint();
+    const length = Math.floor(packed / 2);
+    if (length > this.buf.length - this.offset) throw new BaselineDecodeError(`string of ${length} bytes exceeds the bytes left`, at);
     const start = this.offset;
     this.offset += length;
+    if (packed % 2 === 1) {
+      if (length % 2 === 1) throw new BaselineDecodeError('odd UTF-16 length', at);
+      return this.buf.toString('utf16le', start, start + length);
+    }
     // ASCII (nearly every string) is latin1 too, and latin1 needs no decoding.
     for (let i = start; i < start + length; i++) if (this.buf[i]! >= 0x80) return this.buf.toString('utf8', start, start + length);
     return this.buf.latin1Slice(start, start + length);
