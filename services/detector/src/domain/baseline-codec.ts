@@ -204,7 +204,7 @@ function writeSeenSet(w: Writer, set: SeenSet, namesKept: number): void {
   w.varint(keys.length);
   for (const key of keys) {
     const [first, last, runs, name] = set[key]!;
-    const keep = name !== undefined && named.has(key);
+    const keep = name !== undefined && (named === ALL || named.has(key));
     w.keyHash(key);
     const firstDay = dayOf(first);
     w.u16(firstDay);
@@ -217,13 +217,16 @@ function writeSeenSet(w: Writer, set: SeenSet, namesKept: number): void {
 /** The entries whose readable value is stored: the most-seen named ones, in `topSeen`'s order. */
 function namesToKeep(set: SeenSet, keys: readonly string[], limit: number): ReadonlySet<string> {
   if (limit === 0) return NONE;
+  if (limit >= keys.length) return ALL;
   const named = keys.filter((key) => set[key]![3] !== undefined);
-  if (named.length <= limit) return new Set(named);
+  if (named.length <= limit) return ALL;
   named.sort((a, b) => set[b]![2] - set[a]![2] || (set[a]![3]! < set[b]![3]! ? -1 : 1));
   return new Set(named.slice(0, limit));
 }
 
 const NONE: ReadonlySet<string> = new Set();
+/** Every name: compared by identity, never looked into. */
+const ALL: ReadonlySet<string> = new Set();
 
 function readSeenSet(r: Reader): SeenSet {
   const set: SeenSet = {};
@@ -255,9 +258,13 @@ function fromDecimal(mantissa: number, exponent: number): number {
   return exponent >= 0 ? mantissa * POW10[exponent]! : mantissa / POW10[-exponent]!;
 }
 
-/** `[mantissa, exponent]` that give back exactly `value`, or undefined. */
-function toDecimal(value: number): [number, number] | undefined {
-  if (!Number.isFinite(value) || Object.is(value, -0)) return undefined;
+/** Set by `toDecimal` (no tuple per number: encoding runs on every judged run). */
+let decimalMantissa = 0;
+let decimalExponent = 0;
+
+/** Finds a mantissa and exponent that give back exactly `value` (in `decimalMantissa`, `decimalExponent`); false if none. */
+function toDecimal(value: number): boolean {
+  if (!Number.isFinite(value) || Object.is(value, -0)) return false;
   let mantissa: number;
   let exponent = 0;
   if (Number.isInteger(value)) {
@@ -274,8 +281,10 @@ function toDecimal(value: number): [number, number] | undefined {
       mantissa = Math.round(value * POW10[-exponent]!);
     }
   }
-  if (Math.abs(mantissa) > MAX_MANTISSA || fromDecimal(mantissa, exponent) !== value) return undefined;
-  return [mantissa, exponent];
+  if (Math.abs(mantissa) > MAX_MANTISSA || fromDecimal(mantissa, exponent) !== value) return false;
+  decimalMantissa = mantissa;
+  decimalExponent = exponent;
+  return true;
 }
 
 // Hashes and fingerprints are converted by table, not through Buffer.write/toString:
@@ -291,29 +300,33 @@ for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
  * One exponent for the whole window, when every value is non-negative with a short
  * decimal form and that takes fewer bytes than per-value exponents.
  */
-function sharedExponent(values: readonly number[]): { exponent: number; mantissas: number[] } | undefined {
+function sharedExponent(values: readonly number[]): { exponent: number; mantissas: Float64Array } | undefined {
   if (values.length === 0) return undefined;
-  const decimals: [number, number][] = [];
+  if (mantissaScratch.length < values.length) {
+    mantissaScratch = new Float64Array(values.length);
+    exponentScratch = new Int8Array(values.length);
+  }
   let exponent = EXPONENT_BIAS;
   let perValueBytes = 0;
-  for (const value of values) {
-    const decimal = toDecimal(value);
-    if (!decimal || decimal[0] < 0) return undefined;
-    decimals.push(decimal);
-    exponent = Math.min(exponent, decimal[1]);
-    perValueBytes += varintBytes(decimal[0] * 2 * 32);
+  for (let i = 0; i < values.length; i++) {
+    if (!toDecimal(values[i]!) || decimalMantissa < 0) return undefined;
+    mantissaScratch[i] = decimalMantissa;
+    exponentScratch[i] = decimalExponent;
+    if (decimalExponent < exponent) exponent = decimalExponent;
+    perValueBytes += varintBytes(decimalMantissa * 2 * 32);
   }
-  const mantissas: number[] = [];
   let sharedBytes = 1;
-  for (let i = 0; i < decimals.length; i++) {
-    const [mantissa, own] = decimals[i]!;
-    const scaled = mantissa * POW10[own - exponent]!;
+  for (let i = 0; i < values.length; i++) {
+    const scaled = mantissaScratch[i]! * POW10[exponentScratch[i]! - exponent]!;
     if (!Number.isSafeInteger(scaled) || scaled > MAX_MANTISSA || fromDecimal(scaled, exponent) !== values[i]) return undefined;
-    mantissas.push(scaled);
+    mantissaScratch[i] = scaled;
     sharedBytes += varintBytes(scaled);
   }
-  return sharedBytes < perValueBytes ? { exponent, mantissas } : undefined;
+  return sharedBytes < perValueBytes ? { exponent, mantissas: mantissaScratch.subarray(0, values.length) } : undefined;
 }
+
+let mantissaScratch = new Float64Array(64);
+let exponentScratch = new Int8Array(64);
 
 function varintBytes(value: number): number {
   let bytes = 1;
@@ -390,15 +403,15 @@ class Writer {
   }
 
   number(value: number): void {
-    const decimal = toDecimal(value);
-    if (!decimal) {
+    if (!toDecimal(value)) {
       this.varint(FLOAT64_CODE);
       this.room(8);
       this.buf.writeDoubleLE(value, this.pos);
       this.pos += 8;
       return;
     }
-    const [mantissa, exponent] = decimal;
+    const mantissa = decimalMantissa;
+    const exponent = decimalExponent;
     const zigzag = mantissa >= 0 ? mantissa * 2 : -mantissa * 2 - 1;
     this.varint(zigzag * 32 + exponent + EXPONENT_BIAS);
   }
