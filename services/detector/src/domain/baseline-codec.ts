@@ -77,7 +77,7 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
   const exes = Object.entries(baseline.process_hashes);
   w.varint(exes.length);
   for (const [exe, hashes] of exes) {
-    w.keyHash(exe);
+    w.shortHash(exe);
     w.varint(hashes.length);
     for (const hash of hashes) w.fingerprint(hash);
   }
@@ -90,13 +90,13 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
   const dependencies = Object.entries(baseline.dependencies);
   w.varint(dependencies.length);
   for (const [key, fingerprint] of dependencies) {
-    w.keyHash(key);
+    w.shortHash(key);
     w.fingerprint(fingerprint);
   }
   const artifacts = Object.entries(baseline.artifacts);
   w.varint(artifacts.length);
   for (const [key, record] of artifacts) {
-    w.keyHash(key);
+    w.shortHash(key);
     w.shortHash(record.name);
     w.fingerprint(record.digest);
     w.u8(record.signed === null ? 0 : record.signed ? 2 : 1);
@@ -105,7 +105,7 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
   const actions = Object.entries(baseline.actions);
   w.varint(actions.length);
   for (const [key, commit] of actions) {
-    w.keyHash(key);
+    w.shortHash(key);
     w.compactString(commit);
   }
   w.varint(baseline.recent_events.length);
@@ -149,15 +149,15 @@ export function decodeBaseline(bytes: Uint8Array): PipelineBaseline {
   for (const name of SEEN_SET_NAMES) baseline.seen[name] = readSeenSet(r);
 
   for (let exes = r.count(); exes > 0; exes--) {
-    const exe = r.keyHash();
+    const exe = r.shortHash();
     const hashes: string[] = new Array(r.count());
     for (let i = 0; i < hashes.length; i++) hashes[i] = r.fingerprint();
     baseline.process_hashes[exe] = hashes;
   }
   for (let permissions = r.count(); permissions > 0; permissions--) setOwnEntry(baseline.permissions, r.string(), r.string());
-  for (let dependencies = r.count(); dependencies > 0; dependencies--) baseline.dependencies[r.keyHash()] = r.fingerprint();
+  for (let dependencies = r.count(); dependencies > 0; dependencies--) baseline.dependencies[r.shortHash()] = r.fingerprint();
   for (let artifacts = r.count(); artifacts > 0; artifacts--) {
-    const key = r.keyHash();
+    const key = r.shortHash();
     const name = r.shortHash();
     const digest = r.fingerprint();
     const at = r.offset;
@@ -166,7 +166,7 @@ export function decodeBaseline(bytes: Uint8Array): PipelineBaseline {
     const record: ArtifactRecord = { digest, signed: flag === 0 ? null : flag === 2, run: r.compactString(), name };
     baseline.artifacts[key] = record;
   }
-  for (let actions = r.count(); actions > 0; actions--) baseline.actions[r.keyHash()] = r.compactString();
+  for (let actions = r.count(); actions > 0; actions--) baseline.actions[r.shortHash()] = r.compactString();
   for (let events = r.count(); events > 0; events--) baseline.recent_events.push(r.shortHash());
   for (let alerted = r.count(); alerted > 0; alerted--) baseline.alerted.push(r.keyHash());
 

@@ -69,15 +69,20 @@ export interface PipelineBaseline {
    */
   peaks: Record<string, number>;
   seen: Record<SeenSetName, SeenSet>;
-  /** Up to a few digest fingerprints per executable, keyed by `keyHash(exe)`. */
+  /** Up to a few digest fingerprints per executable, keyed by `shortHash(exe)`. */
   process_hashes: Record<string, string[]>;
   /** Highest token permission level seen per scope (`read` < `write` < `admin`). */
   permissions: Record<string, string>;
-  /** Fingerprint of the digest last accepted, keyed by `keyHash(name@version)`. */
+  /**
+   * Fingerprint of the digest last accepted, keyed by `shortHash(name@version)`. Keys of
+   * records that hold a digest or commit (here, artifacts, actions, executable hashes)
+   * can be 48-bit: a key crafted to collide only compares against another record's
+   * digest, which raises an alarm, never hides one.
+   */
   dependencies: Record<string, string>;
-  /** Digest, signing state and producing run of each artifact, keyed by `keyHash(name@version)`. */
+  /** Digest, signing state and producing run of each artifact, keyed by `shortHash(name@version)`. */
   artifacts: Record<string, ArtifactRecord>;
-  /** Commit an action reference resolved to, keyed by `keyHash(owner/repo@tag)`. */
+  /** Commit an action reference resolved to, keyed by `shortHash(owner/repo@tag)`. */
   actions: Record<string, string>;
   /** Hashes of the last event ids handled, to drop redeliveries. */
   recent_events: string[];
@@ -117,11 +122,11 @@ export function isCurrentBaseline(value: unknown): value is PipelineBaseline {
 
 /** The digest fingerprint last accepted for a `name@version` key. */
 export function knownDependency(baseline: PipelineBaseline, key: string): string | undefined {
-  return ownEntry(baseline.dependencies, keyHash(key));
+  return ownEntry(baseline.dependencies, shortHash(key));
 }
 
 export function knownArtifact(baseline: PipelineBaseline, key: string): ArtifactRecord | undefined {
-  return ownEntry(baseline.artifacts, keyHash(key));
+  return ownEntry(baseline.artifacts, shortHash(key));
 }
 
 /** Whether any remembered version of the artifact `name` was signed. */
@@ -131,12 +136,12 @@ export function artifactEverSigned(baseline: PipelineBaseline, name: string): bo
 }
 
 export function knownActionCommit(baseline: PipelineBaseline, action: string): string | undefined {
-  return ownEntry(baseline.actions, keyHash(action));
+  return ownEntry(baseline.actions, shortHash(action));
 }
 
 /** Digest fingerprints remembered for an executable (empty when none). */
 export function knownProcessHashes(baseline: PipelineBaseline, exe: string): string[] {
-  return ownEntry(baseline.process_hashes, keyHash(exe)) ?? [];
+  return ownEntry(baseline.process_hashes, shortHash(exe)) ?? [];
 }
 
 /** Whether a change with this once-key was already reported. */

@@ -56,10 +56,10 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
   if (event.run.trigger) see(baseline.seen.triggers, event.run.trigger, atSeconds, max);
 
   for (const dependency of event.dependencies ?? []) {
-    setOwnEntry(baseline.dependencies, keyHash(dependencyKey(dependency.name, dependency.version)), digestFingerprint(dependency.digest));
+    setOwnEntry(baseline.dependencies, shortHash(dependencyKey(dependency.name, dependency.version)), digestFingerprint(dependency.digest));
   }
   for (const artifact of event.artifacts ?? []) {
-    setOwnEntry(baseline.artifacts, keyHash(dependencyKey(artifact.name, artifact.version)), {
+    setOwnEntry(baseline.artifacts, shortHash(dependencyKey(artifact.name, artifact.version)), {
       digest: digestFingerprint(artifact.digest),
       signed: artifact.signed ?? null,
       run: event.run.id,
@@ -67,7 +67,7 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
     });
   }
   for (const step of event.steps ?? []) {
-    if (step.action && step.action_sha) setOwnEntry(baseline.actions, keyHash(step.action), step.action_sha);
+    if (step.action && step.action_sha) setOwnEntry(baseline.actions, shortHash(step.action), step.action_sha);
   }
   capRecord(baseline.dependencies, settings.maxDependencies);
   capRecord(baseline.artifacts, max);
@@ -132,7 +132,7 @@ export function wasSeen(baseline: PipelineBaseline, eventId: string): boolean {
 }
 
 function rememberHash(baseline: PipelineBaseline, exe: string, fingerprint: string): void {
-  const key = keyHash(exe);
+  const key = shortHash(exe);
   const hashes = ownEntry(baseline.process_hashes, key) ?? setOwnEntry(baseline.process_hashes, key, []);
   if (hashes.includes(fingerprint)) return;
   hashes.push(fingerprint);
