@@ -167,6 +167,17 @@ export function runBusContract(name: string, makeBus: () => Promise<BusUnderTest
       assert.match(message.offset, /^\d+$/);
     });
 
+    it('carries a binary value byte for byte (as `bytes`), every byte value included', async () => {
+      const topic = env.topic('binary');
+      const consumer = await consume(topic, group('binary'));
+      const value = Uint8Array.from({ length: 512 }, (_, i) => (i * 7) % 256);
+      await env.bus.publish(topic, [{ key: 'baseline-1', value: '', bytes: value }]);
+      await waitFor(() => consumer.messages.length === 1, WAIT_MS, 'the binary message');
+      const [message] = consumer.messages;
+      assert.ok(message?.bytes, 'the message offers its bytes');
+      assert.deepEqual(Uint8Array.from(message.bytes), value);
+    });
+
     it('keeps per-key order for 200 messages over 10 keys', async () => {
       const topic = env.topic('order');
       const consumer = await consume(topic, group('order'));

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sign } from '@octokit/webhooks-methods';
 import { Finding } from '@pipewatch/shared';
+import { baselineFromText } from '@pipewatch/detector';
 import { spawnPipewatch, type RunningChild } from '../helpers/spawn-pipewatch.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -86,7 +87,7 @@ describe('CI webhooks into `pipewatch start` (child process)', function () {
     const ids = text
       .split('\n')
       .filter((line) => line.trim() !== '')
-      .map((line) => (JSON.parse(line) as { pipeline_id: string }).pipeline_id);
+      .map((line) => baselineFromText(line)!.pipeline_id);
     return new Set(ids);
   }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createKafkaBus, silentLogger, type Finding } from '@pipewatch/shared';
 import { createElasticsearchSink } from '@pipewatch/alerter';
 import { kafkaTopicSpecs } from '@pipewatch/infra';
+import { encodeBaseline } from '@pipewatch/detector';
 import { EXFIL_HOST, LIBRARY, RELEASE, runScenario } from '../../services/console/test/helpers/scenario.js';
 import { ensureChromium, launchChromium, type Browser } from '../helpers/chromium.js';
 import { elasticsearchUrl, kafkaBrokers } from '../helpers/servers.js';
@@ -42,7 +43,7 @@ describe('pipewatch console against Elasticsearch and the Kafka baselines change
     await sink.close();
     // What the detectors write to the baselines changelog.
     const bus = await createKafkaBus({ brokers, clientId: 'console-e2e', logger: silentLogger(), topics: kafkaTopicSpecs({ prefix: topicPrefix, partitions: 2, replicationFactor: 1 }) });
-    await bus.publish(`${topicPrefix}baselines`, scenario.baselines.map((baseline) => ({ key: baseline.pipeline_id, value: JSON.stringify(baseline) })));
+    await bus.publish(`${topicPrefix}baselines`, scenario.baselines.map((baseline) => ({ key: baseline.pipeline_id, value: '', bytes: encodeBaseline(baseline) })));
     await bus.close();
 
     consoleChild = await spawnPipewatch(

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileBaselineStore, emptyBaseline } from '@pipewatch/detector';
+import { baselineToText, createFileBaselineStore, emptyBaseline } from '@pipewatch/detector';
 import { baselineStatus } from '../src/baselines/baseline-reader.js';
 import { createFileBaselineReader } from '../src/baselines/file-baseline-reader.js';
-import { ndjson } from './helpers/scenario.js';
 
 describe('file baseline reader', () => {
   let dir: string;
@@ -19,16 +18,18 @@ describe('file baseline reader', () => {
   it('serves the last line per pipeline, skipping old versions and torn lines', async () => {
     const first = { ...emptyBaseline('p1', 'octo/app'), runs: 1 };
     const second = { ...emptyBaseline('p1', 'octo/app'), runs: 2 };
-    await writeFile(path, `${ndjson([first, { version: 1, pipeline_id: 'old' }, emptyBaseline('p2'), second])}{"version":3,"pipeline_id":"p3"`);
+    const third = baselineToText({ ...emptyBaseline('p3'), runs: 7 });
+    const lines = [baselineToText(first), JSON.stringify({ version: 3, pipeline_id: 'old', runs: 40 }), baselineToText(emptyBaseline('p2')), baselineToText(second)];
+    await writeFile(path, `${lines.join('\n')}\n${third.slice(0, 10)}`);
     const reader = createFileBaselineReader({ path });
     assert.deepEqual((await reader.list()).map((baseline) => [baseline.pipeline_id, baseline.runs]).sort(), [['p1', 2], ['p2', 0]]);
     assert.equal((await reader.get('p1'))?.runs, 2);
     assert.equal(await reader.get('old'), undefined);
     assert.notEqual(reader.asOf(), null);
     // The writer finishes the torn line, then appends more.
-    await appendFile(path, `,"runs":0}\n${ndjson([{ ...emptyBaseline('p1'), runs: 3 }])}`);
+    await appendFile(path, `${third.slice(10)}\n${baselineToText({ ...emptyBaseline('p1'), runs: 3 })}\n`);
     assert.equal((await reader.get('p1'))?.runs, 3);
-    assert.deepEqual((await reader.list()).map((baseline) => baseline.pipeline_id).sort(), ['p1', 'p2', 'p3'], 'the completed line counts');
+    assert.deepEqual((await reader.list()).map((baseline) => [baseline.pipeline_id, baseline.runs]).sort(), [['p1', 3], ['p2', 0], ['p3', 7]], 'the completed line counts');
   });
 
   it('follows the detector\'s own file store through appends and a compaction that renames a new file in', async () => {

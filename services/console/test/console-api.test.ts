@@ -109,7 +109,8 @@ describe('console API (standalone app over a data dir)', () => {
     assert.equal(answer.baseline.numeric['resources.duration_s']!.length, 12);
     assert.deepEqual(Object.keys(answer.baseline.seen.egress).sort(), ['github.com', 'objects.githubusercontent.com', 'registry.npmjs.org']);
     const [first, last, runs] = answer.baseline.seen.egress['github.com']!;
-    assert.deepEqual([first, last - first, runs], [Date.UTC(2026, 9, 1, 9) / 1000, 11 * 3600, 12]);
+    // Seen-sets remember days: the twelve runs, 09:00 to 20:00 on 1 October, are one day.
+    assert.deepEqual([first, last - first, runs], [Date.UTC(2026, 9, 1) / 1000, 0, 12]);
     assert.equal(answer.baseline.seen.egress[EXFIL_HOST], undefined);
     assert.equal((await harness.get(`/v1/pipelines/${encodeURIComponent('github:nobody/none')}/baseline`)).status, 404);
   });

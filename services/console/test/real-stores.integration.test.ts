@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createKafkaBus, silentLogger, type KafkaBus } from '@pipewatch/shared';
 import { createElasticsearchSink } from '@pipewatch/alerter';
-import { emptyBaseline } from '@pipewatch/detector';
+import { emptyBaseline, encodeBaseline } from '@pipewatch/detector';
 import { elasticsearchUrl, kafkaBrokers } from '../../../test/helpers/servers.js';
 import { createChangelogBaselineReader } from '../src/baselines/changelog-baseline-reader.js';
 import { createElasticsearchFindingsReader } from '../src/findings/elasticsearch-findings-reader.js';
@@ -92,7 +92,7 @@ describe('console readers on real servers @integration', function () {
     after(() => bus.close());
 
     it('reads every partition to its end, the last record per pipeline winning and an empty value deleting', async () => {
-      const put = (id: string, runs: number) => bus.publish(topic, [{ key: id, value: JSON.stringify({ ...emptyBaseline(id), runs }) }]);
+      const put = (id: string, runs: number) => bus.publish(topic, [{ key: id, value: '', bytes: encodeBaseline({ ...emptyBaseline(id), runs }) }]);
       for (let n = 0; n < 6; n++) await put(`pipeline-${n}`, 1);
       await put('pipeline-0', 5);
       await bus.publish(topic, [{ key: 'pipeline-5', value: '' }]);

@@ -1,7 +1,6 @@
 import type { Finding, LogBatch, RunEvent } from '@pipewatch/shared';
 import type { BaselineStore } from './baseline-store/baseline-store-port.js';
 import type { PipelineBaseline } from './domain/baseline.js';
-import { cloneBaseline } from './domain/clone-baseline.js';
 import { detectRun, type Detection } from './domain/detect-run.js';
 import { detectLogBatch } from './domain/logs/detect-log-batch.js';
 import type { DetectorSettings } from './domain/settings.js';
@@ -34,22 +33,11 @@ export interface DetectionEngine {
   judgeLogs(batch: LogBatch, detectedAt: string): Promise<Finding[]>;
 }
 
-export interface DetectionEngineOptions {
-  /**
-   * Judge copies of the stored baselines (default), so a batch whose findings fail
-   * to publish leaves the stored ones as they were and its redelivery is judged
-   * afresh. Only a caller that saves every batch right away, with nothing that can
-   * fail in between (replay, in memory), may turn this off and skip the copying.
-   */
-  copyBaselines?: boolean;
-}
-
 /**
  * The detector's one path from an input to findings, shared by the live service
  * and `pipewatch replay`, so a replay shows exactly what production would raise.
  */
-export function createDetectionEngine(store: BaselineStore, settings: DetectorSettings, options: DetectionEngineOptions = {}): DetectionEngine {
-  const copy = options.copyBaselines ?? true;
+export function createDetectionEngine(store: BaselineStore, settings: DetectorSettings): DetectionEngine {
   const siblings = createRepositoryIndex(settings);
 
   async function judgeRuns(runs: readonly RunToJudge[]): Promise<JudgedBatch> {
@@ -61,11 +49,9 @@ export function createDetectionEngine(store: BaselineStore, settings: DetectorSe
     const findings: Finding[] = [];
     for (const { event, detectedAt } of runs) {
       const id = event.pipeline.id;
-      let current = working.get(id);
-      if (!current) {
-        const stored = await store.get(id);
-        current = stored && copy ? cloneBaseline(stored) : stored;
-      }
+      // Stores decode a fresh object on every get, so judging changes nothing stored until `save`:
+      // a batch whose findings fail to publish is judged afresh on redelivery.
+      const current = working.get(id) ?? (await store.get(id));
       const learning = !current || current.runs < settings.minRuns;
       const siblingId = learning ? noted.siblingOf(event.pipeline.repository, id) : undefined;
       const prior = siblingId ? (working.get(siblingId) ?? (await store.get(siblingId))) : undefined;

@@ -5,3 +5,4 @@ export * from './baseline-store/in-memory-baseline-store.js';
 export * from './detector-service.js';
 export * from './baseline-store/changelog-baseline-store.js';
 export * from './detection-engine.js';
+export * from './baseline-store/baseline-text.js';

@@ -4,6 +4,8 @@ import type { RetryPolicy } from '../retry.js';
 export interface OutgoingMessage {
   key: string;
   value: string;
+  /** A binary record (the detector's encoded baselines): published instead of `value`. */
+  bytes?: Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -12,7 +14,10 @@ export interface IncomingMessage {
   partition: number;
   offset: string;
   key: string;
+  /** The value as UTF-8 text. */
   value: string;
+  /** The value's bytes, for binary records: always from Kafka, from memory when published as bytes. */
+  bytes?: Uint8Array;
   headers: Record<string, string>;
 }
 

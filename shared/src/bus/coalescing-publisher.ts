@@ -39,7 +39,7 @@ interface Waiting {
 function charsOf(messages: readonly OutgoingMessage[]): number {
   let chars = 0;
   for (const message of messages) {
-    chars += message.key.length + message.value.length;
+    chars += message.key.length + (message.bytes ? message.bytes.byteLength : message.value.length);
     if (message.headers) for (const name in message.headers) chars += name.length + message.headers[name]!.length;
   }
   return chars;

@@ -12,6 +12,7 @@ export interface InMemoryBusOptions {
 interface StoredMessage {
   key: string;
   value: string;
+  bytes?: Uint8Array;
   headers: Record<string, string>;
 }
 
@@ -80,7 +81,7 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
     const touched = new Set<number>();
     for (const message of messages) {
       const partition = partitionForKey(message.key, partitionCount);
-      state.partitions[partition]!.entries.push({ key: message.key, value: message.value, headers: { ...message.headers } });
+      state.partitions[partition]!.entries.push({ key: message.key, ...storedValue(message), headers: { ...message.headers } });
       touched.add(partition);
     }
     for (const partition of touched) {
@@ -180,4 +181,11 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
       closed = true;
     },
   };
+}
+
+/** Bytes are kept as published (a copy) and also offered as text, as Kafka consumers see them. */
+function storedValue(message: OutgoingMessage): Pick<StoredMessage, 'value' | 'bytes'> {
+  if (!message.bytes) return { value: message.value };
+  const bytes = Uint8Array.from(message.bytes);
+  return { value: Buffer.from(bytes).toString('utf8'), bytes };
 }

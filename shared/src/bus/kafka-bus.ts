@@ -131,7 +131,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
         compression: CompressionTypes.None,
         topicMessages: batch.map(({ topic, messages }) => ({
           topic,
-          messages: messages.map((message) => ({ key: message.key, value: message.value, headers: message.headers ?? {} })),
+          messages: messages.map((message) => ({ key: message.key, value: message.bytes ? Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength) : message.value, headers: message.headers ?? {} })),
         })),
       });
     } catch (error) {
@@ -374,6 +374,7 @@ function toIncoming(topic: string, partition: number, raw: KafkaMessage): Incomi
     offset: raw.offset,
     key: raw.key?.toString('utf8') ?? '',
     value: raw.value?.toString('utf8') ?? '',
+    ...(raw.value ? { bytes: raw.value } : {}),
     headers: decodeHeaders(raw.headers),
   };
 }

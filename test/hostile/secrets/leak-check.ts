@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { baselineFromText } from '@pipewatch/detector';
 import type { WebhookReceiver } from '../../helpers/webhook-receiver.js';
 import { leakTable, type Needle, type PlannedRequest } from './secret-traffic.js';
 
@@ -34,9 +35,26 @@ export async function sendPlanned(baseUrl: string, requests: readonly PlannedReq
 export async function filesText(dir: string): Promise<string> {
   const parts: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) parts.push(await readFile(join(entry.parentPath, entry.name), 'utf8'));
+    if (!entry.isFile()) continue;
+    const text = await readFile(join(entry.parentPath, entry.name), 'utf8');
+    // Baselines are stored encoded (base64 lines): searched in their decoded form.
+    parts.push(entry.name.startsWith('baselines.ndjson') ? decodedBaselines(text) : text);
   }
   return parts.join('\n');
+}
+
+function decodedBaselines(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.stringify(baselineFromText(line) ?? line);
+      } catch {
+        return line;
+      }
+    })
+    .join('\n');
 }
 
 export const receiverText = (receiver: WebhookReceiver): string => JSON.stringify(receiver.received.map((request) => ({ headers: request.headers, body: request.body })));

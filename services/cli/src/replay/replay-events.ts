@@ -21,8 +21,7 @@ export interface ReplaySummary {
  * interleaved.
  */
 export async function replayEvents(lines: AsyncIterable<string>, options: ReplayOptions): Promise<ReplaySummary> {
-  // Each run is saved before the next is read and nothing can fail in between: no copies needed.
-  const engine = createDetectionEngine(createInMemoryBaselineStore(), options.settings, { copyBaselines: false });
+  const engine = createDetectionEngine(createInMemoryBaselineStore(), options.settings);
   const summary: ReplaySummary = { events: 0, invalid: 0, findings: 0 };
   let lineNumber = 0;
   let clock = '1970-01-01T00:00:00.000Z';

@@ -1,5 +1,5 @@
 import { errorMessage, type ChangelogReader, type Logger } from '@pipewatch/shared';
-import { isCurrentBaseline, type PipelineBaseline } from '@pipewatch/detector';
+import { baselineFromRecord, type PipelineBaseline } from '@pipewatch/detector';
 import type { BaselineReader } from './baseline-reader.js';
 
 export interface ChangelogBaselineReaderOptions {
@@ -33,13 +33,14 @@ export function createChangelogBaselineReader(options: ChangelogBaselineReaderOp
     const read = new Map<string, PipelineBaseline>();
     try {
       await options.reader.readToEnd(options.topic, partitions, (message) => {
-        if (message.value === '') {
+        if (!message.bytes || message.bytes.length === 0) {
           read.delete(message.key);
           return;
         }
         try {
-          const value: unknown = JSON.parse(message.value);
-          if (isCurrentBaseline(value)) read.set(message.key, value);
+          // Records of older format versions give undefined and are left out, as the detector does.
+          const baseline = baselineFromRecord(message.bytes);
+          if (baseline) read.set(message.key, baseline);
         } catch {
           // unreadable record: the detector skips it too
         }

@@ -1,10 +1,10 @@
-import { isCurrentBaseline, type PipelineBaseline } from '@pipewatch/detector';
+import { baselineFromText, type PipelineBaseline } from '@pipewatch/detector';
 import { createNdjsonTail } from '../files/ndjson-tail.js';
 import type { BaselineReader } from './baseline-reader.js';
 
 /**
  * The embedded default's baselines: the detector's file changelog
- * (`$PIPEWATCH_DATA_DIR/baselines.ndjson`), one whole baseline per line, the last
+ * (`$PIPEWATCH_DATA_DIR/baselines.ndjson`), one whole encoded baseline (base64) per line, the last
  * line per pipeline winning. Followed by offset; a compaction (a new file renamed
  * in) is noticed by its inode and read afresh.
  */
@@ -18,8 +18,9 @@ export function createFileBaselineReader(options: { path: string; now?: () => Da
     await tail.read(
       (line) => {
         try {
-          const value: unknown = JSON.parse(line);
-          if (isCurrentBaseline(value) && typeof value.pipeline_id === 'string') baselines.set(value.pipeline_id, value);
+          // Lines of older format versions give undefined and are left out, as the detector does.
+          const baseline = baselineFromText(line);
+          if (baseline) baselines.set(baseline.pipeline_id, baseline);
         } catch {
           // a torn line from a crash mid-append; the detector skips it too
         }

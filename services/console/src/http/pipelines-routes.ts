@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { describeIssues } from '@pipewatch/shared';
+import { baselineView } from '@pipewatch/detector';
 import { baselineStatus } from '../baselines/baseline-reader.js';
 import { sendError, sendStoreFailure } from './api-error.js';
 import type { ConsoleDeps } from './console-deps.js';
@@ -54,7 +55,8 @@ export function registerPipelinesRoutes(app: FastifyInstance, deps: ConsoleDeps)
       runs: baseline.runs,
       min_runs: deps.minRuns,
       baselines_as_of: deps.baselines.asOf(),
-      baseline,
+      // Seen-sets keyed by readable value (or `#hash` where the detector kept only the hash).
+      baseline: baselineView(baseline),
     };
   });
 }

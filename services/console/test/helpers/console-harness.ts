@@ -1,3 +1,4 @@
+import { baselineToText } from '@pipewatch/detector';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,7 @@ export async function startConsoleHarness(options: { tokens?: string[]; shape?: 
   const dataDir = await mkdtemp(join(tmpdir(), 'pipewatch-console-'));
   const scenario = runScenario();
   await writeFile(join(dataDir, 'findings.ndjson'), ndjson(scenario.findings));
-  await writeFile(join(dataDir, 'baselines.ndjson'), ndjson(scenario.baselines));
+  await writeFile(join(dataDir, 'baselines.ndjson'), scenario.baselines.map((baseline) => `${baselineToText(baseline)}\n`).join(''));
   const tokens = options.tokens ?? [];
   const deps: ConsoleDeps = {
     findings: createNdjsonFindingsReader({ path: join(dataDir, 'findings.ndjson') }),

@@ -1,6 +1,9 @@
-import type { Bus, ChangelogReader, Logger } from '@pipewatch/shared';
-import { isCurrentBaseline, type PipelineBaseline } from '../domain/baseline.js';
+import { errorMessage, type Bus, type ChangelogReader, type Logger } from '@pipewatch/shared';
+import { decodeBaseline, encodeBaseline } from '../domain/baseline-codec.js';
+import type { PipelineBaseline } from '../domain/baseline.js';
 import type { BaselineStore } from './baseline-store-port.js';
+import { ownRecordBytes } from './baseline-text.js';
+import { EncodedBaselines } from './encoded-baselines.js';
 
 export interface ChangelogBaselineStoreOptions {
   bus: Bus;
@@ -15,36 +18,41 @@ export interface ChangelogBaselineStoreOptions {
  * topic keyed like the runs, so a pipeline's baseline sits in the same partition
  * number as its runs; when a detector is given partitions it reloads exactly
  * those, and the baseline follows its partition from one detector to the next.
+ * Records are the encoded baseline's bytes (see baseline-codec.ts); an empty
+ * value deletes.
  */
 export function createChangelogBaselineStore(options: ChangelogBaselineStoreOptions): BaselineStore {
-  let baselines = new Map<string, PipelineBaseline>();
+  let baselines = new EncodedBaselines();
+  // One publish per call: a consumed batch's baselines go out together.
+  const putMany = async (many: readonly PipelineBaseline[]): Promise<void> => {
+    if (many.length === 0) return;
+    const encoded = many.map((baseline) => ({ key: baseline.pipeline_id, value: '', bytes: encodeBaseline(baseline) }));
+    await options.bus.publish(options.topic, encoded);
+    for (const record of encoded) baselines.putEncoded(record.key, record.bytes);
+  };
   return {
     get: async (pipelineId) => baselines.get(pipelineId),
-    async put(baseline) {
-      await options.bus.publish(options.topic, [{ key: baseline.pipeline_id, value: JSON.stringify(baseline) }]);
-      baselines.set(baseline.pipeline_id, baseline);
-    },
-    async putMany(many) {
-      if (many.length === 0) return;
-      await options.bus.publish(options.topic, many.map((baseline) => ({ key: baseline.pipeline_id, value: JSON.stringify(baseline) })));
-      for (const baseline of many) baselines.set(baseline.pipeline_id, baseline);
-    },
+    put: (baseline) => putMany([baseline]),
+    putMany,
     size: () => baselines.size,
     async restore(partitions) {
       const started = Date.now();
-      const restored = new Map<string, PipelineBaseline>();
+      const restored = new EncodedBaselines();
       let records = 0;
       await options.reader.readToEnd(options.topic, partitions, (message) => {
         records++;
-        if (message.value === '') {
+        if (!message.bytes || message.bytes.length === 0) {
           restored.delete(message.key);
           return;
         }
         try {
-          const baseline: unknown = JSON.parse(message.value);
-          if (isCurrentBaseline(baseline)) restored.set(message.key, baseline);
-        } catch {
-          options.logger.warn('unreadable baseline record skipped', { key: message.key, partition: message.partition, offset: message.offset });
+          // Records of another format version are left out: those pipelines re-learn.
+          const bytes = ownRecordBytes(message.bytes);
+          if (!bytes) return;
+          decodeBaseline(bytes);
+          restored.putEncoded(message.key, bytes);
+        } catch (error) {
+          options.logger.warn('unreadable baseline record skipped', { key: message.key, partition: message.partition, offset: message.offset, error: errorMessage(error) });
         }
       });
       // Only the assigned partitions' baselines stay: others now belong to another detector.

@@ -2,8 +2,11 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { isCurrentBaseline, type PipelineBaseline } from '../domain/baseline.js';
+import { decodeBaseline } from '../domain/baseline-codec.js';
+import type { PipelineBaseline } from '../domain/baseline.js';
 import type { BaselineStore } from './baseline-store-port.js';
+import { bytesFromText, bytesToText } from './baseline-text.js';
+import { EncodedBaselines } from './encoded-baselines.js';
 
 export interface FileBaselineStoreOptions {
   path: string;
@@ -12,10 +15,10 @@ export interface FileBaselineStoreOptions {
 }
 
 /**
- * Baselines for the embedded default, kept as an append-only changelog of JSON
- * lines (the same shape as the Kafka changelog topic): each put appends the
- * pipeline's whole baseline, the last line per pipeline wins, and the file is
- * compacted on open and whenever it has grown well past the live set.
+ * Baselines for the embedded default, kept as an append-only changelog, one line
+ * per record (the encoded baseline in base64, as on the Kafka changelog topic):
+ * each put appends the pipeline's whole baseline, the last line per pipeline wins,
+ * and the file is compacted on open and whenever it has grown well past the live set.
  */
 export async function createFileBaselineStore(options: FileBaselineStoreOptions): Promise<BaselineStore> {
   const compactFactor = options.compactFactor ?? 4;
@@ -36,8 +39,8 @@ export async function createFileBaselineStore(options: FileBaselineStoreOptions)
   const putMany = (many: readonly PipelineBaseline[]): Promise<void> =>
     enqueue(async () => {
       if (many.length === 0) return;
-      for (const baseline of many) baselines.set(baseline.pipeline_id, baseline);
-      await handle.appendFile(many.map((baseline) => `${JSON.stringify(baseline)}\n`).join(''));
+      const lines = many.map((baseline) => `${bytesToText(baselines.put(baseline))}\n`);
+      await handle.appendFile(lines.join(''));
       records += many.length;
       if (records > compactFactor * Math.max(baselines.size, 64)) {
         await handle.close();
@@ -59,8 +62,8 @@ export async function createFileBaselineStore(options: FileBaselineStoreOptions)
   };
 }
 
-async function readChangelog(path: string): Promise<Map<string, PipelineBaseline>> {
-  const baselines = new Map<string, PipelineBaseline>();
+async function readChangelog(path: string): Promise<EncodedBaselines> {
+  const baselines = new EncodedBaselines();
   let stream;
   try {
     stream = createReadStream(path, { encoding: 'utf8' });
@@ -75,8 +78,9 @@ async function readChangelog(path: string): Promise<Map<string, PipelineBaseline
   for await (const line of createInterface({ input: stream, crlfDelay: Infinity })) {
     if (line.trim() === '') continue;
     try {
-      const baseline: unknown = JSON.parse(line);
-      if (isCurrentBaseline(baseline) && typeof baseline.pipeline_id === 'string') baselines.set(baseline.pipeline_id, baseline);
+      // Lines of older format versions (JSON up to version 3) are dropped: those pipelines re-learn.
+      const bytes = bytesFromText(line);
+      if (bytes) baselines.putEncoded(decodeBaseline(bytes).pipeline_id, bytes);
     } catch {
       // A torn last line from a crash mid-append: the previous record for that pipeline stands.
     }
@@ -85,10 +89,10 @@ async function readChangelog(path: string): Promise<Map<string, PipelineBaseline
 }
 
 /** Writes the live set to a new file and swaps it in atomically; returns a handle for appends. */
-async function rewrite(path: string, baselines: Map<string, PipelineBaseline>): Promise<FileHandle> {
+async function rewrite(path: string, baselines: EncodedBaselines): Promise<FileHandle> {
   const temporary = `${path}.tmp`;
   const out = await open(temporary, 'w');
-  for (const baseline of baselines.values()) await out.write(`${JSON.stringify(baseline)}\n`);
+  for (const [, encoded] of baselines.entries()) await out.write(`${bytesToText(encoded)}\n`);
   await out.sync();
   await out.close();
   await rename(temporary, path);

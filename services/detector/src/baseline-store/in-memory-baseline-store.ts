@@ -1,16 +1,16 @@
-import type { PipelineBaseline } from '../domain/baseline.js';
 import type { BaselineStore } from './baseline-store-port.js';
+import { EncodedBaselines } from './encoded-baselines.js';
 
-/** Baselines held only in memory: for replay, where nothing should outlive the command. */
+/** Baselines held only in memory (encoded, like every store): for replay, where nothing should outlive the command. */
 export function createInMemoryBaselineStore(): BaselineStore {
-  const baselines = new Map<string, PipelineBaseline>();
+  const baselines = new EncodedBaselines();
   return {
     get: async (pipelineId) => baselines.get(pipelineId),
     put: async (baseline) => {
-      baselines.set(baseline.pipeline_id, baseline);
+      baselines.put(baseline);
     },
     putMany: async (many) => {
-      for (const baseline of many) baselines.set(baseline.pipeline_id, baseline);
+      for (const baseline of many) baselines.put(baseline);
     },
     size: () => baselines.size,
     close: async () => undefined,

@@ -1,10 +1,34 @@
+import { keyHash, shortHash } from './fingerprint.js';
+import { ownEntry } from './own-entry.js';
+
 /**
- * `[first seen, last seen, runs seen in]`, times in epoch seconds: a tuple, not an
- * object, because tens of these per pipeline times 100k pipelines is the state budget.
+ * `[first seen, last seen, runs seen in, readable value?]`, times in epoch seconds at
+ * day resolution. Seen-sets are keyed by `keyHash(value)`; the readable value is kept
+ * only where evidence shows it ("usual destinations"), see `SEEN_NAMES_KEPT`.
  */
-export type SeenEntry = [first: number, last: number, runs: number];
+export type SeenEntry = [first: number, last: number, runs: number, name?: string];
 
 export type SeenSet = Record<string, SeenEntry>;
+
+export type SeenSetName = 'egress' | 'ports' | 'secrets' | 'processes' | 'actors' | 'triggers' | 'files';
+
+export const SEEN_SET_NAMES: readonly SeenSetName[] = ['egress', 'ports', 'secrets', 'processes', 'actors', 'triggers', 'files'];
+
+/**
+ * How many readable values each seen-set keeps when stored, most-seen first. Egress
+ * keeps them all (a new host is judged against the sites of every known one) and
+ * ports too (two bytes each); the others keep what their evidence lists show;
+ * executables are only counted in evidence, so none.
+ */
+export const SEEN_NAMES_KEPT: Readonly<Record<SeenSetName, number>> = {
+  egress: Number.POSITIVE_INFINITY,
+  ports: Number.POSITIVE_INFINITY,
+  secrets: 20,
+  processes: 0,
+  actors: 10,
+  triggers: 10,
+  files: 5,
+};
 
 /** The resource figures of the last run that raised nothing high, for "what changed" evidence. */
 export interface LastGoodRun {
@@ -13,12 +37,23 @@ export interface LastGoodRun {
   values: Record<string, number>;
 }
 
+export interface ArtifactRecord {
+  /** Digest fingerprint (16 hex digits). */
+  digest: string;
+  signed: boolean | null;
+  /** The run that produced it. */
+  run: string;
+  /** `shortHash` of the artifact's name (without version): "were earlier versions signed?" */
+  name: string;
+}
+
 /**
- * Everything pipewatch remembers about one pipeline. Plain JSON so every store
- * (file, Kafka changelog) can keep it as is; every part is bounded.
+ * Everything pipewatch remembers about one pipeline. Every part is bounded; values
+ * that only need recognising are kept as 64-bit hashes (`keyHash`). Stored through
+ * `baseline-codec.ts`, a compact binary form.
  */
 export interface PipelineBaseline {
-  version: 3;
+  version: 4;
   pipeline_id: string;
   /** Repository, when runs name one: lets a new pipeline borrow a sibling's baseline. */
   repository: string | null;
@@ -40,35 +75,34 @@ export interface PipelineBaseline {
    * known. Optional: one number per series, absent in stores written before it.
    */
   tails?: Record<string, number>;
-  seen: {
-    egress: SeenSet;
-    ports: SeenSet;
-    secrets: SeenSet;
-    processes: SeenSet;
-    actors: SeenSet;
-    triggers: SeenSet;
-    files: SeenSet;
-  };
-  /** Up to a few digest fingerprints per executable. */
+  seen: Record<SeenSetName, SeenSet>;
+  /** Up to a few digest fingerprints per executable, keyed by `shortHash(exe)`. */
   process_hashes: Record<string, string[]>;
   /** Highest token permission level seen per scope (`read` < `write` < `admin`). */
   permissions: Record<string, string>;
-  /** Fingerprint of the digest last accepted per `name@version`. */
+  /**
+   * Fingerprint of the digest last accepted, keyed by `shortHash(name@version)`. Keys of
+   * records that hold a digest or commit (here, artifacts, actions, executable hashes)
+   * can be 48-bit: a key crafted to collide only compares against another record's
+   * digest, which raises an alarm, never hides one.
+   */
   dependencies: Record<string, string>;
-  /** Digest fingerprint, signing state and the run that produced each `name@version`. */
-  artifacts: Record<string, { digest: string; signed: boolean | null; run: string }>;
-  /** Commit an action reference (`owner/repo@tag`) resolved to. */
+  /** Digest, signing state and producing run of each artifact, keyed by `shortHash(name@version)`. */
+  artifacts: Record<string, ArtifactRecord>;
+  /** Commit an action reference resolved to, keyed by `shortHash(owner/repo@tag)`. */
   actions: Record<string, string>;
-  /** Short hashes of the last event ids handled, to drop redeliveries. */
+  /** Hashes of the last event ids handled, to drop redeliveries. */
   recent_events: string[];
-  /** Changes already reported once (rule, subject, new value), so a persistent change alerts once. */
+  /** Hashes of changes already reported once (rule, subject, new value), so a persistent change alerts once. */
   alerted: string[];
   last_good: LastGoodRun | null;
 }
 
+export const BASELINE_VERSION = 4;
+
 export function emptyBaseline(pipelineId: string, repository: string | null = null): PipelineBaseline {
   return {
-    version: 3,
+    version: 4,
     pipeline_id: pipelineId,
     repository,
     runs: 0,
@@ -90,5 +124,34 @@ export function emptyBaseline(pipelineId: string, repository: string | null = nu
 
 /** Stores written by older versions are dropped, not misread: the pipeline re-learns. */
 export function isCurrentBaseline(value: unknown): value is PipelineBaseline {
-  return typeof value === 'object' && value !== null && (value as { version?: unknown }).version === 3;
+  return typeof value === 'object' && value !== null && (value as { version?: unknown }).version === BASELINE_VERSION;
+}
+
+/** The digest fingerprint last accepted for a `name@version` key. */
+export function knownDependency(baseline: PipelineBaseline, key: string): string | undefined {
+  return ownEntry(baseline.dependencies, shortHash(key));
+}
+
+export function knownArtifact(baseline: PipelineBaseline, key: string): ArtifactRecord | undefined {
+  return ownEntry(baseline.artifacts, shortHash(key));
+}
+
+/** Whether any remembered version of the artifact `name` was signed. */
+export function artifactEverSigned(baseline: PipelineBaseline, name: string): boolean {
+  const wanted = shortHash(name);
+  return Object.values(baseline.artifacts).some((record) => record.name === wanted && record.signed === true);
+}
+
+export function knownActionCommit(baseline: PipelineBaseline, action: string): string | undefined {
+  return ownEntry(baseline.actions, shortHash(action));
+}
+
+/** Digest fingerprints remembered for an executable (empty when none). */
+export function knownProcessHashes(baseline: PipelineBaseline, exe: string): string[] {
+  return ownEntry(baseline.process_hashes, shortHash(exe)) ?? [];
+}
+
+/** Whether a change with this once-key was already reported. */
+export function wasAlerted(baseline: PipelineBaseline, onceKey: string): boolean {
+  return baseline.alerted.includes(keyHash(onceKey));
 }

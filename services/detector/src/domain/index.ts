@@ -1,4 +1,6 @@
 export * from './baseline.js';
+export * from './baseline-codec.js';
+export * from './baseline-view.js';
 export * from './build-finding.js';
 export * from './detect-run.js';
 export * from './finding-id.js';

@@ -1,6 +1,6 @@
 import type { RunEvent } from '@pipewatch/shared';
 import type { PipelineBaseline } from './baseline.js';
-import { digestFingerprint, eventIdHash } from './fingerprint.js';
+import { digestFingerprint, eventIdHash, keyHash, shortHash } from './fingerprint.js';
 import { dependencyKey, egressKey, pathShape, permissionRank } from './normalize.js';
 import { summarize } from './robust-stats.js';
 import { epochSeconds, see } from './seen-set.js';
@@ -56,17 +56,18 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
   if (event.run.trigger) see(baseline.seen.triggers, event.run.trigger, atSeconds, max);
 
   for (const dependency of event.dependencies ?? []) {
-    setOwnEntry(baseline.dependencies, dependencyKey(dependency.name, dependency.version), digestFingerprint(dependency.digest));
+    setOwnEntry(baseline.dependencies, shortHash(dependencyKey(dependency.name, dependency.version)), digestFingerprint(dependency.digest));
   }
   for (const artifact of event.artifacts ?? []) {
-    setOwnEntry(baseline.artifacts, dependencyKey(artifact.name, artifact.version), {
+    setOwnEntry(baseline.artifacts, shortHash(dependencyKey(artifact.name, artifact.version)), {
       digest: digestFingerprint(artifact.digest),
       signed: artifact.signed ?? null,
       run: event.run.id,
+      name: shortHash(artifact.name),
     });
   }
   for (const step of event.steps ?? []) {
-    if (step.action && step.action_sha) setOwnEntry(baseline.actions, step.action, step.action_sha);
+    if (step.action && step.action_sha) setOwnEntry(baseline.actions, shortHash(step.action), step.action_sha);
   }
   capRecord(baseline.dependencies, settings.maxDependencies);
   capRecord(baseline.artifacts, max);
@@ -108,7 +109,8 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
     baseline.peaks[key] = roundSignificant(Math.max(learned, (baseline.peaks[key] ?? learned) * PEAK_DECAY));
     if (history.length > settings.window) history.splice(0, history.length - settings.window);
   }
-  baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values: Object.fromEntries(series) };
+  // Rounded like the windows: the stored form keeps six significant digits.
+  baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values: Object.fromEntries([...series].map(([key, value]) => [key, roundSignificant(value)])) };
 }
 
 /** Steps of the upper-mode estimate: up fast, down slowly, so it settles near a high quantile of that mode. */
@@ -133,7 +135,8 @@ export function rememberEvent(baseline: PipelineBaseline, eventId: string, setti
 
 /** Remembers changes reported once; kept even for runs that are not learned. */
 export function rememberAlerts(baseline: PipelineBaseline, keys: readonly string[]): void {
-  for (const key of keys) {
+  for (const onceKey of keys) {
+    const key = keyHash(onceKey);
     if (baseline.alerted.includes(key)) continue;
     baseline.alerted.push(key);
     if (baseline.alerted.length > MAX_ALERTED) baseline.alerted.shift();
@@ -147,7 +150,8 @@ export function wasSeen(baseline: PipelineBaseline, eventId: string): boolean {
 }
 
 function rememberHash(baseline: PipelineBaseline, exe: string, fingerprint: string): void {
-  const hashes = ownEntry(baseline.process_hashes, exe) ?? setOwnEntry(baseline.process_hashes, exe, []);
+  const key = shortHash(exe);
+  const hashes = ownEntry(baseline.process_hashes, key) ?? setOwnEntry(baseline.process_hashes, key, []);
   if (hashes.includes(fingerprint)) return;
   hashes.push(fingerprint);
   if (hashes.length > HASHES_PER_EXE) hashes.shift();
@@ -160,7 +164,7 @@ function capRecord(record: Record<string, unknown>, max: number): void {
   for (let i = 0; i < keys.length - max; i++) delete record[keys[i]!];
 }
 
-/** Six significant digits: enough for any resource figure, and shorter in JSON. */
+/** Six significant digits: enough for any resource figure, and 2–4 bytes in the stored form. */
 function roundSignificant(value: number): number {
   return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(6));
 }

@@ -2,7 +2,7 @@ import { redactText, type LogBatch, type RuleCategory, type Severity } from '@pi
 import type { PipelineBaseline } from '../baseline.js';
 import { findEncodedBlobs } from './encoded-blobs.js';
 import { pipedToShellUrl } from './piped-to-shell.js';
-import { ownEntry } from '../own-entry.js';
+import { seenEntry } from '../seen-set.js';
 
 /** A log rule's verdict on one batch: every matching line, kept short for evidence. */
 export interface LogCandidate {
@@ -52,7 +52,7 @@ export function judgeLogBatch(batch: LogBatch, baseline: PipelineBaseline | unde
     const pipedUrl = pipedToShellUrl(text);
     if (pipedUrl !== undefined) {
       const host = hostOf(pipedUrl);
-      if (host && !(baseline && ownEntry(baseline.seen.egress, host))) {
+      if (host && !(baseline && seenEntry(baseline.seen.egress, host))) {
         pipes.push({ line, excerpt: excerpt(text) });
         pipeHosts.add(host);
       }

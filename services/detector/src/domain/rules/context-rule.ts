@@ -1,7 +1,6 @@
 import { permissionRank } from '../normalize.js';
-import { topSeen } from '../seen-set.js';
+import { seenEntry, topSeen } from '../seen-set.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
-import { ownEntry } from '../own-entry.js';
 
 /** Triggers that run code a maintainer has not reviewed with the base repository's privileges. */
 const UNTRUSTED_TRIGGERS: ReadonlySet<string> = new Set(['pull_request_target']);
@@ -79,8 +78,8 @@ function releaseFindings(context: RuleContext): Candidate[] {
   if (!RELEASE_JOB.test(name) && (artifacts?.length ?? 0) === 0) return [];
   const { actors, triggers } = context.baseline.seen;
   const unusual: string[] = [];
-  const newActor = run.actor !== undefined && !ownEntry(actors, run.actor);
-  const newTrigger = run.trigger !== undefined && !ownEntry(triggers, run.trigger);
+  const newActor = run.actor !== undefined && !seenEntry(actors, run.actor);
+  const newTrigger = run.trigger !== undefined && !seenEntry(triggers, run.trigger);
   if (newActor) unusual.push(`actor ${run.actor}`);
   if (newTrigger) unusual.push(`trigger ${run.trigger}`);
   if (unusual.length === 0) return [];

@@ -1,8 +1,7 @@
 import type { Severity } from '@pipewatch/shared';
 import { pathShape, permissionRank } from '../normalize.js';
-import { topSeen } from '../seen-set.js';
+import { seenEntry, topSeen } from '../seen-set.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
-import { ownEntry } from '../own-entry.js';
 
 /** Places where a write outside the workspace means persistence or credential theft. */
 const SENSITIVE_PATHS = [/^\/root\/\.ssh\b/, /\/\.ssh\//, /^\/etc\//, /\/\.bashrc$/, /\/\.profile$/, /\/\.docker\/config\.json$/, /\/\.npmrc$/, /\/\.pypirc$/, /\/\.gitconfig$/, /^\/usr\/(local\/)?s?bin\//, /\/actions-runner\//, /\/Runner\./];
@@ -22,7 +21,7 @@ function fileFindings(context: RuleContext): Candidate[] {
   const reported = new Set<string>();
   for (const path of context.event.access?.files_written ?? []) {
     const shape = pathShape(path);
-    if (ownEntry(seen, shape) || reported.has(shape)) continue;
+    if (seenEntry(seen, shape) || reported.has(shape)) continue;
     reported.add(shape);
     const sensitive = SENSITIVE_PATHS.some((pattern) => pattern.test(path));
     const severity: Severity = sensitive ? 'high' : 'low';

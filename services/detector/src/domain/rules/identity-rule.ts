@@ -1,6 +1,5 @@
-import { topSeen } from '../seen-set.js';
+import { seenEntry, topSeen } from '../seen-set.js';
 import type { Candidate, Rule } from './rule.js';
-import { ownEntry } from '../own-entry.js';
 
 /** Triggers that run code the base repository did not review, with its privileges. */
 export const RISKY_TRIGGERS: ReadonlySet<string> = new Set(['pull_request_target', 'workflow_run', 'issue_comment']);
@@ -15,7 +14,7 @@ export const identityRule: Rule = (context) => {
   const { actors, triggers } = context.baseline.seen;
   const runs = context.baseline.runs;
   const out: Candidate[] = [];
-  if (run.actor && !ownEntry(actors, run.actor)) {
+  if (run.actor && !seenEntry(actors, run.actor)) {
     out.push({
       ruleId: 'access.actor.new',
       ruleName: 'First run by this actor',
@@ -28,7 +27,7 @@ export const identityRule: Rule = (context) => {
       mitigations: ['M1662'],
     });
   }
-  if (run.trigger && !ownEntry(triggers, run.trigger)) {
+  if (run.trigger && !seenEntry(triggers, run.trigger)) {
     const risky = RISKY_TRIGGERS.has(run.trigger);
     out.push({
       ruleId: 'access.trigger.new',

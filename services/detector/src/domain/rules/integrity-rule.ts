@@ -2,7 +2,7 @@ import { digestFingerprint } from '../fingerprint.js';
 import { shortDigest } from '../format.js';
 import { dependencyKey } from '../normalize.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
-import { ownEntry } from '../own-entry.js';
+import { artifactEverSigned, knownActionCommit, knownArtifact, knownDependency, wasAlerted } from '../baseline.js';
 
 /**
  * Checksums and signatures (M1591, M1590). These judge from the second sighting on,
@@ -29,7 +29,7 @@ function dependencyFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
   for (const dependency of context.event.dependencies ?? []) {
     const key = dependencyKey(dependency.name, dependency.version);
-    const expected = ownEntry(context.baseline.dependencies, key);
+    const expected = knownDependency(context.baseline, key);
     const fingerprint = digestFingerprint(dependency.digest);
     if (!expected || expected === fingerprint) continue;
     const label = dependency.version ? `${dependency.name}@${dependency.version}` : dependency.name;
@@ -71,10 +71,8 @@ function artifactFindings(context: RuleContext): Candidate[] {
   for (const artifact of context.event.artifacts ?? []) {
     const key = dependencyKey(artifact.name, artifact.version);
     const label = artifact.version ? `${artifact.name}@${artifact.version}` : artifact.name;
-    const previous = ownEntry(context.baseline.artifacts, key);
-    const everSigned = previous?.signed === true || Object.entries(context.baseline.artifacts).some(
-      ([other, record]) => other.startsWith(`${artifact.name}@`) && record.signed === true,
-    );
+    const previous = knownArtifact(context.baseline, key);
+    const everSigned = previous?.signed === true || artifactEverSigned(context.baseline, artifact.name);
     if (artifact.signature_verified === false) {
       out.push({
         ruleId: 'integrity.artifact.signature_invalid',
@@ -104,7 +102,7 @@ function artifactFindings(context: RuleContext): Candidate[] {
     }
     const fingerprint = digestFingerprint(artifact.digest);
     const onceKey = `artifact|${key}|${fingerprint}`;
-    if (previous && artifact.version && previous.digest !== fingerprint && !context.baseline.alerted.includes(onceKey)) {
+    if (previous && artifact.version && previous.digest !== fingerprint && !wasAlerted(context.baseline, onceKey)) {
       // A re-run of the same CI run, or a snapshot version, is expected to rebuild differently.
       const expected = previous.run === context.event.run.id || MUTABLE_VERSION.test(artifact.version);
       out.push({
@@ -128,10 +126,10 @@ function actionFindings(context: RuleContext): Candidate[] {
   const out: Candidate[] = [];
   for (const step of context.event.steps ?? []) {
     if (!step.action || !step.action_sha) continue;
-    const expected = ownEntry(context.baseline.actions, step.action);
+    const expected = knownActionCommit(context.baseline, step.action);
     if (!expected || expected === step.action_sha) continue;
     const onceKey = `action|${step.action}|${step.action_sha}`;
-    if (context.baseline.alerted.includes(onceKey)) continue;
+    if (wasAlerted(context.baseline, onceKey)) continue;
     // Major tags (v4) and branches move on every release by design; an exact version tag must not.
     const floating = FLOATING_REF.test(step.action.slice(step.action.lastIndexOf('@') + 1));
     out.push({

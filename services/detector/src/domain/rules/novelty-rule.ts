@@ -1,10 +1,10 @@
 import type { Severity } from '@pipewatch/shared';
 import { digestFingerprint } from '../fingerprint.js';
 import { egressKey } from '../normalize.js';
-import { describeSeen, topSeen } from '../seen-set.js';
+import { describeSeen, seenCount, seenEntry, seenNames, topSeen } from '../seen-set.js';
 import { DISTRIBUTION_HOSTS, DISTRIBUTION_UPLOAD_LIMIT } from './distribution-hosts.js';
 import type { Candidate, Rule, RuleContext } from './rule.js';
-import { ownEntry } from '../own-entry.js';
+import { knownProcessHashes } from '../baseline.js';
 
 /** Ports used by mining pools and common reverse shells: a new host on one of them is worse. */
 export const SUSPICIOUS_PORTS: ReadonlySet<number> = new Set([1337, 3333, 4444, 5555, 6666, 7777, 8888, 9999, 14433, 14444, 45560, 45700]);
@@ -25,16 +25,16 @@ function egressFindings(context: RuleContext): Candidate[] {
   const runs = context.baseline.runs;
   const reported = new Set<string>();
   // Built only when a finding needs it: most runs reach only hosts they know.
-  const normal = (): Record<string, unknown> => ({ runs, usual_destinations: topSeen(seen, 10), known_destinations: Object.keys(seen).length });
+  const normal = (): Record<string, unknown> => ({ runs, usual_destinations: topSeen(seen, 10), known_destinations: seenCount(seen) });
   for (const egress of context.event.access?.egress ?? []) {
     const key = egressKey(egress);
     if (!key || reported.has(key)) continue;
     const where = egress.port === undefined ? key : `${key}:${egress.port}`;
     const badPort = egress.port !== undefined && SUSPICIOUS_PORTS.has(egress.port);
-    const known = ownEntry(seen, key);
+    const known = seenEntry(seen, key);
     if (known) {
       // A known host on a port the pipeline never used, and one miners and shells favour.
-      if (badPort && !ownEntry(ports, String(egress.port))) {
+      if (badPort && !seenEntry(ports, String(egress.port))) {
         reported.add(key);
         out.push({
           ruleId: 'access.egress.unusual_port',
@@ -44,7 +44,7 @@ function egressFindings(context: RuleContext): Candidate[] {
           score: 0.8,
           subject: `${key}:${egress.port}`,
           summary: `Connected to ${where}: the host is known but port ${egress.port} (used by mining pools and reverse shells) never appeared in ${runs} runs; find the process behind it.`,
-          evidence: { observed: { ...egress }, host: describeSeen(known), known_ports: Object.keys(ports).sort(), baseline: normal() },
+          evidence: { observed: { ...egress }, host: describeSeen(known), known_ports: seenNames(ports).sort(), baseline: normal() },
           mitigations: ['D1590'],
         });
       }
@@ -66,7 +66,7 @@ function egressFindings(context: RuleContext): Candidate[] {
       continue;
     }
     // A new mirror of a site the pipeline already uses (cdn2.example.org next to cdn.example.org) is a note.
-    const sameSite = egress.host !== undefined && Object.keys(seen).some((known) => siteOf(known) === siteOf(egress.host!));
+    const sameSite = egress.host !== undefined && seenNames(seen).some((known) => siteOf(known) === siteOf(egress.host!));
     // A public registry or toolchain download host, with little or nothing sent to it, cannot carry data out.
     const distribution = egress.host !== undefined && DISTRIBUTION_HOSTS.has(egress.host.toLowerCase()) && sentTo(context, key) < DISTRIBUTION_UPLOAD_LIMIT;
     const note = sameSite || distribution;
@@ -107,7 +107,7 @@ export function siteOf(host: string): string {
 
 function secretFindings(context: RuleContext): Candidate[] {
   const seen = context.baseline.seen.secrets;
-  const fresh = [...new Set(context.event.access?.secrets ?? [])].filter((name) => !ownEntry(seen, name));
+  const fresh = [...new Set(context.event.access?.secrets ?? [])].filter((name) => !seenEntry(seen, name));
   return fresh.map((name) => ({
     ruleId: 'access.secret.new',
     ruleName: 'Secret used for the first time',
@@ -127,7 +127,7 @@ function processFindings(context: RuleContext): Candidate[] {
   const reported = new Set<string>();
   for (const process of context.event.access?.processes ?? []) {
     if (reported.has(process.exe)) continue;
-    const known = ownEntry(seen, process.exe);
+    const known = seenEntry(seen, process.exe);
     if (!known) {
       reported.add(process.exe);
       out.push({
@@ -138,12 +138,12 @@ function processFindings(context: RuleContext): Candidate[] {
         score: 0.4,
         subject: process.exe,
         summary: `Ran ${process.exe}${process.parent ? ` (from ${process.parent})` : ''}, an executable not seen in ${context.baseline.runs} runs; check that a reviewed change brought it in.`,
-        evidence: { observed: { ...process }, baseline: { runs: context.baseline.runs, known_executables: Object.keys(seen).length } },
+        evidence: { observed: { ...process }, baseline: { runs: context.baseline.runs, known_executables: seenCount(seen) } },
         mitigations: ['D1590'],
       });
       continue;
     }
-    const hashes = ownEntry(context.baseline.process_hashes, process.exe) ?? [];
+    const hashes = knownProcessHashes(context.baseline, process.exe);
     if (process.sha256 && hashes.length > 0 && !hashes.includes(digestFingerprint(process.sha256))) {
       reported.add(process.exe);
       out.push({
