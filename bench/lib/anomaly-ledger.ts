@@ -29,10 +29,17 @@ export function createAnomalyLedger(): {
   report(): LatencyReport;
 } {
   const runs = new Map<string, AnomalyTimes>();
+  // A finding can beat its own 202 to the load generator (its event loop reads responses late under load):
+  // such arrivals wait here for the acceptance, and count as 0 ms rather than being lost.
+  const early = new Map<string, { key: 'webhookAt' | 'searchableAt'; at: number; detectedAt: string }[]>();
   const mark = (eventIds: readonly string[], key: 'webhookAt' | 'searchableAt', at: number, detectedAt: string): void => {
     for (const id of eventIds) {
       const times = runs.get(id);
-      if (!times || times[key] !== undefined) continue;
+      if (!times) {
+        early.set(id, [...(early.get(id) ?? []), { key, at, detectedAt }]);
+        continue;
+      }
+      if (times[key] !== undefined) continue;
       times[key] = at;
       const detected = Date.parse(detectedAt);
       if (times.detectedAtMs === undefined && Number.isFinite(detected)) times.detectedAtMs = detected;
@@ -43,7 +50,11 @@ export function createAnomalyLedger(): {
     return { ...roundDistribution(distribution(present)), missing: values.length - present.length };
   };
   return {
-    accepted: (eventId, at) => void runs.set(eventId, { acceptedAt: at }),
+    accepted(eventId, at) {
+      runs.set(eventId, { acceptedAt: at });
+      for (const arrival of early.get(eventId) ?? []) mark([eventId], arrival.key, Math.max(at, arrival.at), arrival.detectedAt);
+      early.delete(eventId);
+    },
     webhook: (eventIds, at, detectedAt) => mark(eventIds, 'webhookAt', at, detectedAt),
     searchable: (eventIds, at, detectedAt) => mark(eventIds, 'searchableAt', at, detectedAt),
     outstanding() {
