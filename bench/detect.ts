@@ -14,7 +14,7 @@ import { replayEvents } from '../services/cli/src/replay/replay-events.js';
 import { createFleet, createRepo, type RepoSpec } from '../test/scenarios/traffic/fleet.js';
 import { simulateFleet } from '../test/scenarios/traffic/simulate-fleet.js';
 import { loadavg } from 'node:os';
-import { describeMachine, machineInfo } from './lib/machine.js';
+import { describeMachine, machineInfo } from './lib/machine-info.js';
 import { textTable } from './lib/text-table.js';
 
 const TARGET_RATIO = 0.3;

@@ -7,7 +7,7 @@ import { fuzzIngest, type FuzzReport } from '../test/hostile/fuzz/fuzz-ingest.js
 import { checkProcParsers, checkRedaction, checkReplay, checkSchemas, type ParserCounts } from '../test/hostile/fuzz/parser-properties.js';
 import { measureTokenTiming } from '../test/hostile/timing/token-timing.js';
 import { positive, readFlags } from './lib/args.js';
-import { describeMachine, machineInfo } from './lib/machine.js';
+import { describeMachine, machineInfo } from './lib/machine-info.js';
 import { RESULTS_DIR } from './lib/repo-paths.js';
 import { formatTable } from './lib/table.js';
 import { writeResult } from './lib/write-result.js';

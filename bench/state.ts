@@ -25,7 +25,7 @@ import {
 import { clearDigestMemo } from '../test/scenarios/random/prng.js';
 import { denseHistory } from '../test/scenarios/traffic/dense-history.js';
 import { createFleet, createRepo } from '../test/scenarios/traffic/fleet.js';
-import { machineInfo } from './lib/machine.js';
+import { machineInfo } from './lib/machine-info.js';
 import { textTable } from './lib/text-table.js';
 
 const TARGET_BYTES = 4096;

@@ -25,7 +25,7 @@ const batchSizes = flags.batch.split(',').map((size) => Math.round(positive('bat
 async function measure(brokers: string[], maxBatchSize: number): Promise<(string | number | undefined)[]> {
   const tag = randomBytes(4).toString('hex');
   const topics = topicNames(`bench-rate-${tag}.`);
-  const spec = (name: string, compact = false) => ({ name, partitions: 6, replicationFactor: 1, config: compact ? { 'cleanup.policy': 'compact' } : {} });
+  const spec = (name: string, compact = false) => ({ name, partitions: 6, replicationFactor: 1, config: (compact ? { 'cleanup.policy': 'compact' } : {}) as Record<string, string> });
   const bus = await createKafkaBus({
     brokers,
     clientId: `bench-rate-${tag}`,
