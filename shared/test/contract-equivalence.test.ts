@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { LogBatch, RunEvent } from '../src/contract/index.js';
+import { DEFAULT_SETTINGS, detectRun, type PipelineBaseline } from '@pipewatch/detector';
+import { Finding, LogBatch, RunEvent } from '../src/contract/index.js';
+import { Finding as ReferenceFinding } from './reference-contract/finding.js';
 import { LogBatch as ReferenceLogBatch } from './reference-contract/log-batch.js';
 import { RunEvent as ReferenceRunEvent } from './reference-contract/run-event.js';
 import { createFleet, createRepo, type RepoSpec } from '../../test/scenarios/traffic/fleet.js';
@@ -71,6 +73,14 @@ function objectsIn(value: unknown, into = new Set<object>()): Set<object> {
   return into;
 }
 
+type Kind = 'run' | 'log' | 'finding';
+
+const SCHEMAS: Record<Kind, { live: Schema; reference: Schema }> = {
+  run: { live: RunEvent, reference: ReferenceRunEvent },
+  log: { live: LogBatch, reference: ReferenceLogBatch },
+  finding: { live: Finding, reference: ReferenceFinding },
+};
+
 class Comparison {
   compared = 0;
   accepted = 0;
@@ -84,10 +94,10 @@ class Comparison {
     return taken;
   }
 
-  check(kind: 'run' | 'log', label: string, make: () => unknown): void {
+  check(kind: Kind, label: string, make: () => unknown): void {
     // Each schema gets its own copy, so a parse that changed its input could not hide a difference.
-    const live = outcome(kind === 'run' ? RunEvent : LogBatch, make());
-    const reference = outcome(kind === 'run' ? ReferenceRunEvent : ReferenceLogBatch, make());
+    const live = outcome(SCHEMAS[kind].live, make());
+    const reference = outcome(SCHEMAS[kind].reference, make());
     this.compared++;
     if ('success' in reference && reference.success) this.accepted++;
     if (!this.same(live, reference, make)) {
@@ -103,7 +113,7 @@ class Comparison {
     if (live.success && reference.success) {
       // Outputs are compared against a fresh copy of the input: neither may hand back the input's own objects where the other does not.
       const inputs = objectsIn(make());
-      return sameValue(live.data, reference.data, inputs) && JSON.stringify(live.data) === JSON.stringify(reference.data);
+      return sameValue(live.data, reference.data, inputs);
     }
     return isDeepStrictEqual((live as { issues: unknown[] }).issues, (reference as { issues: unknown[] }).issues);
   }
@@ -111,7 +121,37 @@ class Comparison {
 
 function preview(result: Outcome): string {
   if ('thrown' in result) return `threw ${result.thrown}`;
-  return result.success ? `accepted ${JSON.stringify(result.data).slice(0, 300)}` : `refused ${JSON.stringify(result.issues).slice(0, 600)}`;
+  const text = (value: unknown) => {
+    try {
+      return String(JSON.stringify(value));
+    } catch {
+      return String(value);
+    }
+  };
+  return result.success ? `accepted ${text(result.data).slice(0, 300)}` : `refused ${text(result.issues).slice(0, 600)}`;
+}
+
+/** Findings the detector raises on a small generated fleet (20 pipelines, so baselines form quickly). */
+function generatedFindings(runs: number): string[] {
+  const skeleton = createFleet({ seed: SEED, repos: 0, weeks: 8 });
+  const repos: RepoSpec[] = [];
+  let count = 0;
+  while (count < 20) {
+    const repo = createRepo(SEED, repos.length, skeleton.start, skeleton.end);
+    repos.push(repo);
+    count += repo.jobs.length;
+  }
+  const baselines = new Map<string, PipelineBaseline>();
+  const findings: string[] = [];
+  let seen = 0;
+  for (const item of simulateFleet({ ...skeleton, repos }, { logs: false })) {
+    if (item.kind !== 'run') continue;
+    const detection = detectRun(baselines.get(item.event.pipeline.id), item.event, DEFAULT_SETTINGS, item.event.occurred_at);
+    baselines.set(item.event.pipeline.id, detection.baseline);
+    for (const finding of detection.findings) findings.push(JSON.stringify(finding));
+    if (++seen >= runs) break;
+  }
+  return findings;
 }
 
 function generatedItems(events: number, pipelines: number): { runs: string[]; logs: string[] } {
@@ -136,6 +176,8 @@ function generatedItems(events: number, pipelines: number): { runs: string[]; lo
 // ---- targeted mutations of a parsed value ----
 
 const LENGTHS = [0, 1, 2, 49, 50, 51, 99, 100, 101, 199, 200, 201, 299, 300, 301, 499, 500, 501, 999, 1000, 1001, 1999, 2000, 2001, 65_536, 65_537];
+/** The contract's string limits and one past each (the random edits also try one short of each). */
+const SWEEP_LENGTHS = [0, 1, 2, 50, 51, 100, 101, 200, 201, 300, 301, 500, 501, 1000, 1001, 2000, 2001, 65_536, 65_537];
 const ARRAY_LENGTHS = [0, 1, 100, 101, 1000, 1001, 5000, 5001, 10_000, 10_001];
 const TIMES = [
   '2025-01-06T00:03:17.185Z', '2025-01-06T00:03:17Z', '2025-01-06T00:03:17+05:30', '2025-01-06T00:03:17-00:00', '2025-01-06T00:03:17.123456789+14:00',
@@ -150,7 +192,8 @@ const IPS = [
 const NUMBERS = [0, -0, 1, -1, 0.5, -0.5, 1.5, 65_535, 65_536, 2 ** 31, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e308, -1e308, 5e-324, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 const OTHER = [null, true, false, '', 'x', [], {}, [1], { a: 1 }, undefined, 10n, Symbol('s'), new Date(0), () => 1];
 const KEYS = ['', 'a', 'x'.repeat(100), 'x'.repeat(101), 'x'.repeat(200), 'x'.repeat(201), '🙂'.repeat(100), '🙂'.repeat(101), '🙂'.repeat(200), '🙂'.repeat(201), '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '0', '1', '01', '-1', '1e3', 'NaN', 'Infinity', 'valueOf'];
-const ENUMS = ['success', 'failure', 'running', 'github-actions', 'gitlab-ci', 'jenkins', 'agent', 'generic', 'stdout', 'stderr', 'pipewatch.run/v1', 'pipewatch.log/v1', 'SUCCESS', 'toString', '__proto__'];
+const ENUMS = ['success', 'failure', 'running', 'github-actions', 'gitlab-ci', 'jenkins', 'agent', 'generic', 'stdout', 'stderr', 'pipewatch.run/v1', 'pipewatch.log/v1', 'pipewatch.finding/v1', 'SUCCESS', 'toString', '__proto__',
+  'low', 'critical', 'resource', 'integrity', 'OSC&R', 'a.b', 'a_1.b_2.c', 'A.b', 'a', 'a..b', 'a.b.', '.a.b', 'a.b\n', 'a-b.c'];
 
 function stringOfLength(length: number, astral: boolean, pad: number): string {
   if (!astral) return 'x'.repeat(length);
@@ -268,20 +311,23 @@ describe('contract schemas: identical verdicts, issues and output to the pre-rew
   this.timeout(120_000);
   const comparison = new Comparison();
   const { runs, logs } = generatedItems(1_000 * SCALE, 300 * SCALE);
+  const findings = generatedFindings(800 * SCALE);
 
   after(() => {
     process.stderr.write(`      contract equivalence: ${comparison.compared} inputs compared, ${comparison.accepted} accepted, ${comparison.differenceCount} differences\n`);
   });
 
-  it(`generated run events and log batches (seed ${SEED})`, () => {
+  it(`generated run events, log batches and the detector's findings on generated runs (seed ${SEED})`, () => {
     assert.ok(runs.length >= 1_000 * SCALE && logs.length > 0);
     for (const [i, line] of runs.entries()) comparison.check('run', `generated run ${i}`, () => JSON.parse(line));
     for (const [i, line] of logs.entries()) comparison.check('log', `generated log ${i}`, () => JSON.parse(line));
+    assert.ok(findings.length > 100, `only ${findings.length} findings`);
+    for (const [i, line] of findings.entries()) comparison.check('finding', `detector finding ${i}`, () => JSON.parse(line));
     assert.deepEqual(comparison.take(), []);
   });
 
   it('every field of the full contract fixtures set to each boundary and hostile value, deleted, given extra keys, and arrays resized', () => {
-    for (const [kind, name] of [['run', 'run-event.full.json'], ['log', 'log-batch.json']] as const) {
+    for (const [kind, name] of [['run', 'run-event.full.json'], ['log', 'log-batch.json'], ['finding', 'finding.json']] as const) {
       const json = readFileSync(new URL(`../../test/fixtures/contract/${name}`, import.meta.url), 'utf8');
       const base = JSON.parse(json) as unknown;
       const seen = new Set<string>();
@@ -318,12 +364,14 @@ describe('contract schemas: identical verdicts, issues and output to the pre-rew
           else delete parent[key];
           return value;
         });
-        for (const replacement of [...NUMBERS, ...OTHER]) comparison.check(kind, `${label} = ${String(replacement)}`, set(replacement));
+        // Every number edge where the fixture has a number; elsewhere one number stands for them (any number is the wrong type there alike).
+        const numbers = typeof current === 'number' ? NUMBERS : [1, Number.NaN];
+        for (const replacement of [...numbers, ...OTHER]) comparison.check(kind, `${label} = ${String(replacement)}`, set(replacement));
         if (typeof current === 'string') {
           // Times where the fixture has a time, addresses where it has an address; any string field takes any of them as plain text.
           const specific = /^\d{4}-\d\d-\d\dT/.test(current) ? TIMES : path.at(-1) === 'ip' ? IPS : [];
           for (const replacement of [...ENUMS, ...specific]) comparison.check(kind, `${label} = ${replacement}`, set(replacement));
-          for (const length of LENGTHS) {
+          for (const length of SWEEP_LENGTHS) {
             for (const astral of [false, true]) comparison.check(kind, `${label} length ${length} ${astral ? 'astral' : 'ascii'}`, set(stringOfLength(length, astral, 70_000)));
           }
         }
@@ -362,9 +410,9 @@ describe('contract schemas: identical verdicts, issues and output to the pre-rew
   it('generated items with one to three targeted edits (lengths, code points, times, ips, numbers, keys, array sizes, types)', () => {
     let i = 0;
     fc.assert(
-      fc.property(fc.nat(), editArb, fc.boolean(), (which, edits, log) => {
-        const pool = log ? logs : runs;
-        comparison.check(log ? 'log' : 'run', `edited ${i++} ${JSON.stringify(edits)}`, edited(pool[which % pool.length]!, edits));
+      fc.property(fc.nat(), editArb, fc.constantFrom<Kind>('run', 'run', 'log', 'finding'), (which, edits, kind) => {
+        const pool = kind === 'run' ? runs : kind === 'log' ? logs : findings;
+        comparison.check(kind, `edited ${i++} ${JSON.stringify(edits)}`, edited(pool[which % pool.length]!, edits));
       }),
       { numRuns: 400 * SCALE, seed: SEED },
     );
@@ -382,17 +430,14 @@ describe('contract schemas: identical verdicts, issues and output to the pre-rew
         } catch {
           return;
         }
-        const kind = (value as { schema?: unknown } | null)?.schema === 'pipewatch.log/v1' ? 'log' : 'run';
-        comparison.check(kind, `fuzzed ${text.slice(0, 200)}`, () => JSON.parse(text));
-        comparison.check(kind === 'run' ? 'log' : 'run', `fuzzed (other schema) ${text.slice(0, 200)}`, () => JSON.parse(text));
+        for (const kind of ['run', 'log', 'finding'] as const) comparison.check(kind, `fuzzed ${text.slice(0, 200)}`, () => JSON.parse(text));
       }),
       { numRuns: 400 * SCALE, seed: SEED },
     );
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (value) => {
         const text = JSON.stringify(value) ?? 'null';
-        comparison.check('run', `random json ${text.slice(0, 200)}`, () => JSON.parse(text));
-        comparison.check('log', `random json ${text.slice(0, 200)}`, () => JSON.parse(text));
+        for (const kind of ['run', 'log', 'finding'] as const) comparison.check(kind, `random json ${text.slice(0, 200)}`, () => JSON.parse(text));
       }),
       { numRuns: 300 * SCALE, seed: SEED },
     );
