@@ -96,8 +96,12 @@ class Comparison {
 
   check(kind: Kind, label: string, make: () => unknown): void {
     // Each schema gets its own copy, so a parse that changed its input could not hide a difference.
-    const live = outcome(SCHEMAS[kind].live, make());
-    const reference = outcome(SCHEMAS[kind].reference, make());
+    const liveInput = make();
+    const referenceInput = make();
+    // A difference must come from the schemas, never from two unequal copies of the input.
+    if (!sameValue(liveInput, referenceInput, new Set())) throw new Error(`${kind} ${label}: the input is not reproducible`);
+    const live = outcome(SCHEMAS[kind].live, liveInput);
+    const reference = outcome(SCHEMAS[kind].reference, referenceInput);
     this.compared++;
     if ('success' in reference && reference.success) this.accepted++;
     if (!this.same(live, reference, make)) {
@@ -282,9 +286,13 @@ function setAt(root: unknown, pick: number, value: unknown): void {
   (slot.parent as Record<PropertyKey, unknown>)[slot.key] = copy(value);
 }
 
-/** Arrays and plain objects copied (own keys, __proto__ included); anything else shared. */
+/**
+ * Arrays, plain objects (own keys, __proto__ included) and Dates copied; functions and primitives shared.
+ * A shared object would carry one input's edits into the next, and into the second schema's copy of the same input.
+ */
 function copy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copy);
+  if (value instanceof Date) return new Date(value.getTime());
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: copy((value as Record<string, unknown>)[key]), enumerable: true, writable: true, configurable: true });
