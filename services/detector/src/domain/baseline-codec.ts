@@ -149,7 +149,7 @@ export function decodeBaseline(bytes: Uint8Array): PipelineBaseline {
   const tails = readNumberRecord(r);
   if (Object.keys(tails).length > 0) baseline.tails = tails;
 
-  for (const name of SEEN_SET_NAMES) baseline.seen[name] = readSeenSet(r);
+  for (const name of SEEN_SET_NAMES) readSeenSet(r, baseline.seen[name]);
 
   for (let exes = r.count(); exes > 0; exes--) {
     const exe = r.shortHash();
@@ -231,8 +231,8 @@ const NONE: ReadonlySet<string> = new Set();
 /** Every name: compared by identity, never looked into. */
 const ALL: ReadonlySet<string> = new Set();
 
-function readSeenSet(r: Reader): SeenSet {
-  const set: SeenSet = {};
+/** Into the empty set of a fresh baseline (made to take many keys, see `dictionaryRecord`). */
+function readSeenSet(r: Reader, set: SeenSet): void {
   for (let n = r.count(); n > 0; n--) {
     const key = r.keyHash();
     const firstDay = r.u16();
@@ -243,7 +243,6 @@ function readSeenSet(r: Reader): SeenSet {
     const entry: SeenEntry = packed % 2 === 1 ? [first, last, runs, r.string()] : [first, last, runs];
     set[key] = entry;
   }
-  return set;
 }
 
 function dayOf(seconds: number): number {
