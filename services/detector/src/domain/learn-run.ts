@@ -166,5 +166,7 @@ function capRecord(record: Record<string, unknown>, max: number): void {
 
 /** Six significant digits: enough for any resource figure, and 2–4 bytes in the stored form. */
 function roundSignificant(value: number): number {
+  // An integer of six digits or fewer is its own rounding (counts, megabytes): no string round trip.
+  if (Number.isInteger(value) && value > -1e6 && value < 1e6) return value;
   return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(6));
 }
