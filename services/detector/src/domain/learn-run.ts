@@ -96,7 +96,8 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
       const high = stats.median + settings.zThreshold * stats.spread;
       // A few values beyond the band may stay as they are (a heavy tail, such as cache
       // misses, is normal); past that quota they are clipped to the band's edge.
-      const outside = history.filter((item) => item < low || item > high).length;
+      let outside = 0;
+      for (const item of history) if (item < low || item > high) outside++;
       if ((value < low || value > high) && outside >= settings.window * OUT_OF_BAND_SHARE) {
         learned = Math.min(Math.max(value, low), high);
       }
