@@ -111,7 +111,9 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
     if (history.length > settings.window) history.splice(0, history.length - settings.window);
   }
   // Rounded like the windows: the stored form keeps six significant digits.
-  baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values: Object.fromEntries([...series].map(([key, value]) => [key, roundSignificant(value)])) };
+  const values: Record<string, number> = {};
+  for (const [key, value] of series) setOwnEntry(values, key, roundSignificant(value));
+  baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values };
 }
 
 /** Steps of the upper-mode estimate: up fast, down slowly, so it settles near a high quantile of that mode. */
