@@ -17,5 +17,5 @@ const cpu = process.cpuUsage(); let w = 0;
 await replayEvents(it(), { settings: DEFAULT_SETTINGS, scores: false, write: () => void w++, warn: () => undefined });
 const u = process.cpuUsage(cpu);
 const { profile } = await s.post('Profiler.stop');
-writeFileSync('/tmp/prof/replay.cpuprofile', JSON.stringify(profile));
+writeFileSync('/tmp/prof-detect/replay.cpuprofile', JSON.stringify(profile));
 console.log('per CPU-s', Math.round(lines.length / ((u.user + u.system) / 1e6)), 'findings', w);

@@ -75,9 +75,13 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
 
   for (const name of SEEN_SET_NAMES) writeSeenSet(w, baseline.seen[name], SEEN_NAMES_KEPT[name]);
 
-  const exes = Object.entries(baseline.process_hashes);
-  w.varint(exes.length);
-  for (const [exe, hashes] of exes) {
+  // Keys and lookups rather than Object.entries: no [key, value] pair per entry of these
+  // hash-keyed records (hundreds per baseline, encoded on every judged run).
+  const exes = baseline.process_hashes;
+  const exeKeys = Object.keys(exes);
+  w.varint(exeKeys.length);
+  for (const exe of exeKeys) {
+    const hashes = exes[exe]!;
     w.shortHash(exe);
     w.varint(hashes.length);
     for (const hash of hashes) w.fingerprint(hash);
@@ -88,26 +92,30 @@ export function encodeBaseline(baseline: PipelineBaseline): Uint8Array {
     w.string(scope);
     w.string(level);
   }
-  const dependencies = Object.entries(baseline.dependencies);
-  w.varint(dependencies.length);
-  for (const [key, fingerprint] of dependencies) {
+  const dependencies = baseline.dependencies;
+  const dependencyKeys = Object.keys(dependencies);
+  w.varint(dependencyKeys.length);
+  for (const key of dependencyKeys) {
     w.shortHash(key);
-    w.fingerprint(fingerprint);
+    w.fingerprint(dependencies[key]!);
   }
-  const artifacts = Object.entries(baseline.artifacts);
-  w.varint(artifacts.length);
-  for (const [key, record] of artifacts) {
+  const artifacts = baseline.artifacts;
+  const artifactKeys = Object.keys(artifacts);
+  w.varint(artifactKeys.length);
+  for (const key of artifactKeys) {
+    const record = artifacts[key]!;
     w.shortHash(key);
     w.shortHash(record.name);
     w.fingerprint(record.digest);
     w.u8(record.signed === null ? 0 : record.signed ? 2 : 1);
     w.compactString(record.run);
   }
-  const actions = Object.entries(baseline.actions);
-  w.varint(actions.length);
-  for (const [key, commit] of actions) {
+  const actions = baseline.actions;
+  const actionKeys = Object.keys(actions);
+  w.varint(actionKeys.length);
+  for (const key of actionKeys) {
     w.shortHash(key);
-    w.compactString(commit);
+    w.compactString(actions[key]!);
   }
   w.varint(baseline.recent_events.length);
   for (const hash of baseline.recent_events) w.shortHash(hash);
@@ -149,7 +157,7 @@ export function decodeBaseline(bytes: Uint8Array): PipelineBaseline {
   const tails = readNumberRecord(r);
   if (Object.keys(tails).length > 0) baseline.tails = tails;
 
-  for (const name of SEEN_SET_NAMES) baseline.seen[name] = readSeenSet(r);
+  for (const name of SEEN_SET_NAMES) readSeenSet(r, baseline.seen[name]);
 
   for (let exes = r.count(); exes > 0; exes--) {
     const exe = r.shortHash();
@@ -231,8 +239,8 @@ const NONE: ReadonlySet<string> = new Set();
 /** Every name: compared by identity, never looked into. */
 const ALL: ReadonlySet<string> = new Set();
 
-function readSeenSet(r: Reader): SeenSet {
-  const set: SeenSet = {};
+/** Into the empty set of a fresh baseline (made to take many keys, see `dictionaryRecord`). */
+function readSeenSet(r: Reader, set: SeenSet): void {
   for (let n = r.count(); n > 0; n--) {
     const key = r.keyHash();
     const firstDay = r.u16();
@@ -243,7 +251,6 @@ function readSeenSet(r: Reader): SeenSet {
     const entry: SeenEntry = packed % 2 === 1 ? [first, last, runs, r.string()] : [first, last, runs];
     set[key] = entry;
   }
-  return set;
 }
 
 function dayOf(seconds: number): number {

@@ -1,3 +1,4 @@
+import { dictionaryRecord } from './dictionary-record.js';
 import { keyHash, shortHash } from './fingerprint.js';
 import { ownEntry } from './own-entry.js';
 
@@ -110,12 +111,20 @@ export function emptyBaseline(pipelineId: string, repository: string | null = nu
     last_run_at: null,
     numeric: {},
     peaks: {},
-    seen: { egress: {}, ports: {}, secrets: {}, processes: {}, actors: {}, triggers: {}, files: {} },
-    process_hashes: {},
+    seen: {
+      egress: dictionaryRecord(),
+      ports: dictionaryRecord(),
+      secrets: dictionaryRecord(),
+      processes: dictionaryRecord(),
+      actors: dictionaryRecord(),
+      triggers: dictionaryRecord(),
+      files: dictionaryRecord(),
+    },
+    process_hashes: dictionaryRecord(),
     permissions: {},
-    dependencies: {},
-    artifacts: {},
-    actions: {},
+    dependencies: dictionaryRecord(),
+    artifacts: dictionaryRecord(),
+    actions: dictionaryRecord(),
     recent_events: [],
     alerted: [],
     last_good: null,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 
 /** Bytes of every hash the baseline keeps (key hashes and digest fingerprints): 64 bits. */
 export const HASH_BYTES = 8;
@@ -11,7 +11,7 @@ export const HASH_BYTES = 8;
 export function digestFingerprint(digest: string): string {
   const hex = digest.includes(':') ? digest.slice(digest.indexOf(':') + 1) : digest;
   if (hex.length >= 16 && isHex(hex)) return hex.slice(0, 16).toLowerCase();
-  return createHash('sha256').update(digest).digest('hex').slice(0, 16);
+  return oneShotHash('sha256', digest, 'hex').slice(0, 16);
 }
 
 /** Only 0-9, a-f, A-F (a loop: this runs for every digest of every run). */
@@ -67,6 +67,18 @@ export function clearKeyHashMemo(): void {
   memo.clear();
 }
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * The first `bytes` (6 or 8) of the value's SHA-256 in base64url. Node's one-shot
+ * `hash` with a string output (Node ≥ 20.12) is ~4× faster than a Hash object or a
+ * Buffer result, and this runs several times per event. 6 bytes are exactly 8
+ * characters of the digest's encoding; for 8 bytes the 11th character carries 4
+ * bits of the digest, so the 2 bits it takes from the 9th byte are cleared, as
+ * encoding the 8 bytes alone would have them.
+ */
 function hashOf(value: string, bytes = HASH_BYTES): string {
-  return createHash('sha256').update(value).digest().toString('base64url', 0, bytes);
+  const encoded = oneShotHash('sha256', value, 'base64url');
+  if (bytes === SHORT_HASH_BYTES) return encoded.slice(0, 8);
+  return encoded.slice(0, 10) + BASE64URL[BASE64URL.indexOf(encoded[10]!) & 0x3c]!;
 }

@@ -96,7 +96,8 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
       const high = stats.median + settings.zThreshold * stats.spread;
       // A few values beyond the band may stay as they are (a heavy tail, such as cache
       // misses, is normal); past that quota they are clipped to the band's edge.
-      const outside = history.filter((item) => item < low || item > high).length;
+      let outside = 0;
+      for (const item of history) if (item < low || item > high) outside++;
       if ((value < low || value > high) && outside >= settings.window * OUT_OF_BAND_SHARE) {
         learned = Math.min(Math.max(value, low), high);
       }
@@ -110,7 +111,9 @@ function learnSeries(baseline: PipelineBaseline, event: RunEvent, settings: Dete
     if (history.length > settings.window) history.splice(0, history.length - settings.window);
   }
   // Rounded like the windows: the stored form keeps six significant digits.
-  baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values: Object.fromEntries([...series].map(([key, value]) => [key, roundSignificant(value)])) };
+  const values: Record<string, number> = {};
+  for (const [key, value] of series) setOwnEntry(values, key, roundSignificant(value));
+  baseline.last_good = { run_id: event.run.id, occurred_at: event.occurred_at, values };
 }
 
 /** Steps of the upper-mode estimate: up fast, down slowly, so it settles near a high quantile of that mode. */
@@ -166,5 +169,7 @@ function capRecord(record: Record<string, unknown>, max: number): void {
 
 /** Six significant digits: enough for any resource figure, and 2–4 bytes in the stored form. */
 function roundSignificant(value: number): number {
+  // An integer of six digits or fewer is its own rounding (counts, megabytes): no string round trip.
+  if (Number.isInteger(value) && value > -1e6 && value < 1e6) return value;
   return value === 0 || !Number.isFinite(value) ? value : Number(value.toPrecision(6));
 }

@@ -14,6 +14,25 @@ export function dependencyKey(name: string, version: string | undefined): string
  * `/tmp/tmp.Qw81z/out` are one place, while `/root/.ssh/authorized_keys` stays itself.
  */
 export function pathShape(path: string): string {
+  if (path.length > MEMO_PATH_LENGTH) return shapeOf(path);
+  let shape = shapes.get(path);
+  if (shape === undefined) {
+    shape = shapeOf(path);
+    if (shapes.size >= SHAPES_LIMIT) shapes.clear();
+    shapes.set(path, shape);
+  }
+  return shape;
+}
+
+/**
+ * Recent shapes: a pipeline writes the same paths run after run, and each path is
+ * shaped twice (by the footprint rule and by learning). Bounded in entries and length.
+ */
+const shapes = new Map<string, string>();
+const SHAPES_LIMIT = 20_000;
+const MEMO_PATH_LENGTH = 256;
+
+function shapeOf(path: string): string {
   const segments = path.split('/').filter((segment) => segment.length > 0).slice(0, 6);
   return `/${segments.map((segment) => (looksGenerated(segment) ? '*' : segment)).join('/')}`;
 }

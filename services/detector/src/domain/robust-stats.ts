@@ -17,11 +17,7 @@ export function summarize(values: readonly number[], relativeFloor: number, abso
   const sorted = sortedInto(values);
   const m = medianOfSorted(sorted, values.length);
   let mad = 0;
-  if (values.length > 1) {
-    for (let index = 0; index < values.length; index++) sorted[index] = Math.abs(values[index]! - m);
-    insertionSort(sorted, values.length);
-    mad = medianOfSorted(sorted, values.length);
-  }
+  if (values.length > 1) mad = medianOfSorted(deviationsInto(sorted, m), values.length);
   const spread = Math.max(MAD_TO_SIGMA * mad, relativeFloor * Math.abs(m), absoluteFloor);
   return { n: values.length, median: m, mad, spread };
 }
@@ -34,6 +30,33 @@ function sortedInto(values: readonly number[]): number[] {
   for (let index = 0; index < values.length; index++) buffer[index] = values[index]!;
   insertionSort(buffer, values.length);
   return buffer;
+}
+
+/** The second reused array: absolute deviations from the median, in order. */
+const deviations: number[] = [];
+
+/**
+ * |x − median| for sorted values, in ascending order without sorting: they are
+ * two ascending runs (outwards from the median to either end), merged in one pass.
+ */
+function deviationsInto(sorted: readonly number[], median: number): number[] {
+  const length = sorted.length;
+  deviations.length = length;
+  let right = 0;
+  while (right < length && sorted[right]! < median) right++;
+  let left = right - 1;
+  for (let index = 0; index < length; index++) {
+    const below = left >= 0 ? Math.abs(sorted[left]! - median) : Number.POSITIVE_INFINITY;
+    const above = right < length ? Math.abs(sorted[right]! - median) : Number.POSITIVE_INFINITY;
+    if (below <= above) {
+      deviations[index] = below;
+      left--;
+    } else {
+      deviations[index] = above;
+      right++;
+    }
+  }
+  return deviations;
 }
 
 /** Sorts the first `length` items in place: the fastest way for a few dozen numbers. */

@@ -26,12 +26,15 @@ export const RELATIVE_FLOOR = 0.1;
 /** Metrics beyond this many per pipeline are ignored, so one noisy emitter cannot grow state forever. */
 export const MAX_METRICS = 32;
 
+/** Built once: the same key strings every run, rather than new ones for every lookup in the baseline. */
+const RESOURCE_KEYS = RESOURCE_FIELDS.map((field) => [field, `resources.${field}`] as const);
+
 /** The numeric series a run carries, keyed as the baseline stores them. */
 export function seriesOf(event: RunEvent): Map<string, number> {
   const out = new Map<string, number>();
-  for (const field of RESOURCE_FIELDS) {
+  for (const [field, key] of RESOURCE_KEYS) {
     const value = event.resources?.[field];
-    if (value !== undefined) out.set(`resources.${field}`, value);
+    if (value !== undefined) out.set(key, value);
   }
   for (const [name, value] of Object.entries(event.metrics ?? {})) out.set(`metrics.${name}`, value);
   return out;
