@@ -6,6 +6,7 @@ import {
   describeIssues,
   errorMessage,
   isRetryable,
+  type BatchOutcome,
   type Bus,
   type IncomingMessage,
   type Logger,
@@ -14,7 +15,7 @@ import {
 } from '@pipewatch/shared';
 import { createBoundedIdSet, type BoundedIdSet } from './bounded-id-set.js';
 import type { Notifier, NotifierStats } from './notify/notifier.js';
-import type { FindingMarks, FindingSink } from './sink-port.js';
+import type { FindingMark, FindingMarks, FindingSink } from './sink-port.js';
 import type { SuppressionCheck } from './suppression/suppression-cache.js';
 import type { Suppression } from './suppression/suppression.js';
 
@@ -55,10 +56,15 @@ export interface Alerter {
 
 export const DEFAULT_ALERTER_GROUP = 'pipewatch-alerter';
 
-function marksFor(finding: Finding, suppression: Suppression | undefined): FindingMarks | undefined {
-  if (!suppression) return undefined;
-  const { id, until, reason, author } = suppression;
-  return new Map([[finding.finding_id, { suppression: { id, until, reason, author } }]]);
+function marksFor(findings: readonly Finding[], suppressions: readonly (Suppression | undefined)[]): FindingMarks | undefined {
+  const marks = new Map<string, FindingMark>();
+  findings.forEach((finding, index) => {
+    const suppression = suppressions[index];
+    if (!suppression) return;
+    const { id, until, reason, author } = suppression;
+    marks.set(finding.finding_id, { suppression: { id, until, reason, author } });
+  });
+  return marks.size > 0 ? marks : undefined;
 }
 
 function parseFinding(message: IncomingMessage): Finding {
@@ -79,8 +85,8 @@ function combineFailures(failures: { sink: string; error: unknown }[]): Error {
 }
 
 /**
- * Consumes findings and writes each to every sink. The handler resolves only when
- * all sinks have it, so the bus commits a finding only after it is durable
+ * Consumes findings, a fetched batch at a time, and writes them to every sink. The handler
+ * resolves only when all sinks have them, so the bus commits a finding only after it is durable
  * everywhere; until then it is redelivered, and each sink that already took it is
  * skipped.
  */
@@ -94,39 +100,58 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
     counts[sink] = (counts[sink] ?? 0) + 1;
   };
 
-  async function writeTo(sink: FindingSink, finding: Finding, marks: FindingMarks | undefined): Promise<void> {
+  async function writeTo(sink: FindingSink, findings: readonly Finding[], marks: FindingMarks | undefined): Promise<void> {
     const delivered = remembered.get(sink)!;
-    if (delivered.has(finding.finding_id)) return;
-    await sink.write([finding], marks);
-    delivered.add(finding.finding_id);
-    bump(stats.delivered, sink.name);
+    const fresh = findings.filter((finding) => !delivered.has(finding.finding_id));
+    if (fresh.length === 0) return;
+    await sink.write(fresh, marks);
+    for (const finding of fresh) {
+      delivered.add(finding.finding_id);
+      bump(stats.delivered, sink.name);
+    }
   }
 
-  async function handle(message: IncomingMessage): Promise<void> {
-    let finding: Finding;
-    try {
-      finding = parseFinding(message);
-    } catch (error) {
-      stats.invalid++;
-      throw error;
+  /**
+   * A fetched batch at a time: one write per sink for all its findings (one Elasticsearch
+   * bulk instead of one per finding), then the notifier's claims side by side. A bad
+   * finding is rejected alone; a failing sink fails the batch, which the bus retries whole
+   * (sinks skip what they already took) or, if the failure is permanent, hands over one
+   * message at a time so only the bad one is dead-lettered.
+   */
+  async function handleBatch(messages: readonly IncomingMessage[]): Promise<BatchOutcome> {
+    const rejected: BatchOutcome['rejected'] = [];
+    const findings: Finding[] = [];
+    for (const message of messages) {
+      try {
+        findings.push(parseFinding(message));
+      } catch (error) {
+        stats.invalid++;
+        rejected.push({ message, error });
+      }
     }
-    stats.findings++;
-    const suppression = await options.suppressions?.suppressionFor(finding);
-    const results = await Promise.allSettled(sinks.map((sink) => writeTo(sink, finding, marksFor(finding, suppression))));
+    stats.findings += findings.length;
+    const suppressions = await Promise.all(findings.map((finding) => options.suppressions?.suppressionFor(finding)));
+    const marks = marksFor(findings, suppressions);
+    const results = await Promise.allSettled(sinks.map((sink) => writeTo(sink, findings, marks)));
     const failures = results.flatMap((result, index) =>
       result.status === 'rejected' ? [{ sink: sinks[index]!.name, error: result.reason as unknown }] : [],
     );
     if (failures.length > 0) {
       for (const { sink, error } of failures) {
         bump(stats.failed, sink);
-        logger.warn('sink write failed', { sink, finding_id: finding.finding_id, retryable: isRetryable(error), error: errorMessage(error) });
+        logger.warn('sink write failed', { sink, findings: findings.length, retryable: isRetryable(error), error: errorMessage(error) });
       }
-      throw combineFailures(failures);
+      const error = combineFailures(failures);
+      // A lone message is already isolated: reject it here rather than have the bus hand it over again.
+      if (messages.length === 1 && !isRetryable(error)) return { rejected: [{ message: messages[0]!, error }] };
+      throw error;
     }
-    if (suppression) stats.suppressed++;
-    // Stored first, then claimed: a claim that fails leaves the message unacknowledged,
+    stats.suppressed += suppressions.filter(Boolean).length;
+    // Stored first, then claimed: a claim that fails leaves the batch unacknowledged,
     // and the redelivery finds the sinks done and only claims again.
-    await options.notifier?.accept(finding, suppression);
+    const notifier = options.notifier;
+    if (notifier) await Promise.all(findings.map((finding, index) => notifier.accept(finding, suppressions[index])));
+    return { rejected };
   }
 
   if (options.notifier) await options.notifier.start();
@@ -134,7 +159,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
   const subscription = await bus.subscribe({
     topic: topics.findings,
     group,
-    handler: handle,
+    batchHandler: handleBatch,
     deadLetterTopic: topics.deadLetter,
     ...(options.redelivery ? { retry: options.redelivery } : {}),
   });

@@ -7,6 +7,7 @@ import {
   type Bus,
   type IncomingMessage,
   type Subscription,
+  type Finding,
   type TopicNames,
 } from '@pipewatch/shared';
 import { createNdjsonFileSink, createWebhookSink, readFindingsFile, startAlerter, type Alerter } from '../src/index.js';
@@ -167,5 +168,25 @@ describe('alerter service on the in-memory bus', () => {
     assert.equal(hook.requests.length, 1);
     assert.equal(deadLetters[0]!.headers[DEAD_LETTER_HEADERS.code], 'sink_rejected');
     assert.match(deadLetters[0]!.headers[DEAD_LETTER_HEADERS.reason] ?? '', /siem: .*422/);
+  });
+
+  it('stores a fetched batch with one write per sink and dead-letters only its invalid finding', async () => {
+    const writes: string[][] = [];
+    const sink = { name: 'counting', write: async (findings: Finding[]) => void writes.push(findings.map((finding) => finding.finding_id)) };
+    const good = [makeFinding(), makeFinding(), makeFinding()];
+    // Published before the alerter starts, so its first fetch holds all four.
+    await bus.publish(
+      topics.findings,
+      [good[0], { not: 'a finding' }, good[1], good[2]].map((value) => ({ key: 'github:octo/app:.github/workflows/ci.yml:build', value: JSON.stringify(value) })),
+    );
+    const alerter = await startAlerter({ bus, topics, logger: recordingLogger(), sinks: [sink] });
+    alerters.push(alerter);
+
+    await waitFor('the findings stored and the bad one dead-lettered', () => writes.flat().length === 3 && deadLetters.length === 1);
+    assert.deepEqual(writes, [good.map((finding) => finding.finding_id)]);
+    assert.equal(deadLetters[0]!.headers[DEAD_LETTER_HEADERS.code], 'invalid_finding');
+    assert.deepEqual(JSON.parse(String(deadLetters[0]!.value)), { not: 'a finding' });
+    assert.equal(alerter.stats().findings, 3);
+    assert.equal(alerter.stats().invalid, 1);
   });
 });
