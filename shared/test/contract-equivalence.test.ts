@@ -3,10 +3,14 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { DEFAULT_SETTINGS, detectRun, type PipelineBaseline } from '@pipewatch/detector';
-import { Finding, LogBatch, RunEvent } from '../src/contract/index.js';
-import { Finding as ReferenceFinding } from './reference-contract/finding.js';
-import { LogBatch as ReferenceLogBatch } from './reference-contract/log-batch.js';
-import { RunEvent as ReferenceRunEvent } from './reference-contract/run-event.js';
+import {
+  Finding,
+  LogBatch,
+  RunEvent,
+  UncompiledFinding as ReferenceFinding,
+  UncompiledLogBatch as ReferenceLogBatch,
+  UncompiledRunEvent as ReferenceRunEvent,
+} from '../src/contract/index.js';
 import { createFleet, createRepo, type RepoSpec } from '../../test/scenarios/traffic/fleet.js';
 import { simulateFleet } from '../../test/scenarios/traffic/simulate-fleet.js';
 import { parseTravisBuilds, travisRunItems } from '../../test/scenarios/real/travis-builds.js';
@@ -26,8 +30,8 @@ import { githubExamples } from '../../services/collector/test/helpers/github-exa
 import { gitlabFixture } from '../../services/collector/test/helpers/gitlab-fixtures.js';
 
 /*
- * The contract schemas were rewritten for speed; the frozen copies in ./reference-contract
- * are what they were. Both must answer every input the same: accepted or refused, the same
+ * The contract schemas are compiled for speed (z.compile); the reference is the same
+ * definition parsed by zod alone (the Uncompiled* exports). Both must answer every input the same: accepted or refused, the same
  * issues (code, path, message and every other field), and for an accepted input the same
  * output (same keys in the same order, same values, no more shared with the input).
  * CONTRACT_EQUIVALENCE_SCALE=20 multiplies the generated and fuzzed counts for a long run.
@@ -325,7 +329,7 @@ function mapped(result: MapResult): unknown {
   return result.kind === 'event' ? result.event : undefined;
 }
 
-describe('contract schemas: identical verdicts, issues and output to the pre-rewrite reference', function () {
+describe('contract schemas: identical verdicts, issues and output compiled and uncompiled', function () {
   this.timeout(120_000);
   const comparison = new Comparison();
   const { runs, logs } = generatedItems(1_000 * SCALE, 300 * SCALE);

@@ -1,11 +1,11 @@
 // How much RunEvent validation costs next to JSON.parse, per CPU-second, on the events bench:detect
 // generates (createFleet/createRepo/simulateFleet, seed 7). Times, in alternating rounds (best round
 // kept): JSON.parse only; JSON.parse + RunEvent.safeParse with the live schemas
-// (shared/src/contract); and the same with the frozen pre-rewrite copy (shared/test/reference-contract).
+// (shared/src/contract); and the same with the uncompiled definition (UncompiledRunEvent: zod's parser alone, as before z.compile).
 // `node --import tsx bench/lib/experiments/validation-rate.ts [--events 100000 --pipelines 2000 --seed 7 --rounds 3 --only parse,live,reference]`
 import { loadavg } from 'node:os';
 import { RunEvent as LiveRunEvent } from '../../../shared/src/contract/run-event.js';
-import { RunEvent as ReferenceRunEvent } from '../../../shared/test/reference-contract/run-event.js';
+import { UncompiledRunEvent as ReferenceRunEvent } from '../../../shared/src/contract/run-event.js';
 import { createFleet, createRepo, type RepoSpec } from '../../../test/scenarios/traffic/fleet.js';
 import { simulateFleet } from '../../../test/scenarios/traffic/simulate-fleet.js';
 import { positive, readFlags } from '../args.js';

@@ -17,8 +17,8 @@ export const Threat = z.strictObject({
 });
 export type Threat = z.infer<typeof Threat>;
 
-/** Compiled, as RunEvent is (see run-event.ts). */
-export const Finding = z.compile(z.strictObject({
+/** The definition zod alone parses; the export below is it compiled, as RunEvent is (see run-event.ts). */
+export const UncompiledFinding = z.strictObject({
   schema: z.literal(FINDING_SCHEMA),
   finding_id: z.string().min(1).max(200),
   detected_at: Timestamp,
@@ -37,7 +37,8 @@ export const Finding = z.compile(z.strictObject({
   threat: Threat.optional(),
   /** Extension: the baseline subject (host, secret name, metric...) the finding is about. */
   subject: z.string().max(1000).optional(),
-}));
+});
+export const Finding = z.compile(UncompiledFinding);
 export type Finding = z.infer<typeof Finding>;
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };

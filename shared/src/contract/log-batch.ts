@@ -10,8 +10,8 @@ export const LogLine = z.strictObject({
   stream: z.enum(['stdout', 'stderr']).optional(),
 });
 
-/** Compiled, as RunEvent is (see run-event.ts). */
-export const LogBatch = z.compile(z.strictObject({
+/** The definition zod alone parses; the export below is it compiled, as RunEvent is (see run-event.ts). */
+export const UncompiledLogBatch = z.strictObject({
   schema: z.literal(LOG_SCHEMA),
   event_id: z.string().min(1).max(200),
   source: Source,
@@ -19,5 +19,6 @@ export const LogBatch = z.compile(z.strictObject({
   run: z.strictObject({ id: z.string().min(1).max(200) }),
   step: z.string().max(500).optional(),
   lines: z.array(LogLine).min(1).max(MAX_LOG_LINES),
-}));
+});
+export const LogBatch = z.compile(UncompiledLogBatch);
 export type LogBatch = z.infer<typeof LogBatch>;

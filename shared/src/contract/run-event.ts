@@ -107,9 +107,10 @@ export const Dependency = z.strictObject({
 /**
  * Compiled (z.compile): a generated validator answers every valid event; anything it
  * refuses is parsed again by zod's own parser, so a refusal's issues are zod's, word for
- * word. shared/test/contract-equivalence.test.ts holds it to the uncompiled schema.
+ * word. shared/test/contract-equivalence.test.ts holds it to `UncompiledRunEvent`, the same
+ * definition parsed by zod alone.
  */
-export const RunEvent = z.compile(z.strictObject({
+export const UncompiledRunEvent = z.strictObject({
   schema: z.literal(RUN_SCHEMA),
   event_id: z.string().min(1).max(200),
   source: Source,
@@ -124,5 +125,6 @@ export const RunEvent = z.compile(z.strictObject({
   artifacts: z.array(Artifact).max(1000).optional(),
   dependencies: z.array(Dependency).max(5000).optional(),
   attributes: SafeRecord(recordKey(200), z.union([z.string().max(2000), z.number(), z.boolean()])).optional(),
-}));
+});
+export const RunEvent = z.compile(UncompiledRunEvent);
 export type RunEvent = z.infer<typeof RunEvent>;
