@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SETTINGS, detectRun, type PipelineBaseline } from '@pipewatch/detector';
 import { RunEvent } from '@pipewatch/shared';
 import { replayEvents } from '../services/cli/src/replay/replay-events.js';
-import { createFleet, createRepo, type RepoSpec } from '../test/scenarios/traffic/fleet.js';
-import { simulateFleet } from '../test/scenarios/traffic/simulate-fleet.js';
+import { asStream, fleetRunLines } from './lib/fleet-run-lines.js';
 import { loadavg } from 'node:os';
 import { describeMachine, machineInfo } from './lib/machine-info.js';
 import { textTable } from './lib/text-table.js';
@@ -53,7 +52,7 @@ const core = time('JSON.parse + RunEvent.safeParse + detectRun', () => {
 });
 const replay = await timeAsync('pipewatch replay (replayEvents, in-memory store, findings serialised)', async () => {
   let written = 0;
-  const summary = await replayEvents(iterate(lines), { settings: DEFAULT_SETTINGS, scores: false, write: () => void written++, warn: () => undefined });
+  const summary = await replayEvents(asStream(lines), { settings: DEFAULT_SETTINGS, scores: false, write: () => void written++, warn: () => undefined });
   if (summary.invalid > 0) throw new Error(`${summary.invalid} invalid lines`);
   return written;
 });
@@ -80,22 +79,7 @@ await writeFile(
 console.log('wrote bench/results/detect.json');
 
 function generateLines(): string[] {
-  const skeleton = createFleet({ seed, repos: 0, weeks: 8 });
-  const repos: RepoSpec[] = [];
-  let pipelines = 0;
-  // Jobs added mid-span or rarely triggered may not run before the event budget is spent: build a margin.
-  while (pipelines < wantedPipelines * 1.1) {
-    const repo = createRepo(seed, repos.length, skeleton.start, skeleton.end);
-    repos.push(repo);
-    pipelines += repo.jobs.length;
-  }
-  const out: string[] = [];
-  for (const item of simulateFleet({ ...skeleton, repos }, { logs: false })) {
-    if (item.kind !== 'run') continue;
-    out.push(JSON.stringify(item.event));
-    if (out.length >= wantedEvents) break;
-  }
-  if (out.length < wantedEvents) throw new Error(`only ${out.length} events in the simulated span; raise its weeks`);
+  const out = fleetRunLines(wantedEvents, wantedPipelines, seed);
   const seen = new Set(out.map((line) => (JSON.parse(line) as { pipeline: { id: string } }).pipeline.id));
   if (seen.size < wantedPipelines) throw new Error(`only ${seen.size} pipelines ran; raise the margin`);
   return out;
@@ -138,9 +122,6 @@ function finish<T>(name: string, started: number, cpu: NodeJS.CpuUsage, result: 
   return { name, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: lines.length / seconds, eventsPerCpuSecond: lines.length / cpuSeconds, result };
 }
 
-async function* iterate(source: readonly string[]): AsyncGenerator<string> {
-  for (const line of source) yield line;
-}
 
 function rssGiB(): string {
   return (process.memoryUsage().rss / 1024 ** 3).toFixed(2);

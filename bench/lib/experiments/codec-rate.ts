@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { RunEvent } from '@pipewatch/shared';
-import { DEFAULT_SETTINGS, createDetectionEngine, type BaselineStore } from '@pipewatch/detector';
+import { DEFAULT_SETTINGS, createDetectionEngine } from '@pipewatch/detector';
+import { createInMemoryBaselineStore } from '../../../services/detector/src/baseline-store/in-memory-baseline-store.js';
 import { EncodedBaselines } from '../../../services/detector/src/baseline-store/encoded-baselines.js';
 import { decodeBaseline, encodeBaseline } from '../../../services/detector/src/domain/baseline-codec.js';
 
@@ -10,13 +11,7 @@ import { decodeBaseline, encodeBaseline } from '../../../services/detector/src/d
 const corpus = '/tmp/prof-detect/baselines.json';
 if (!existsSync(corpus)) {
   const held = new EncodedBaselines();
-  const store: BaselineStore = {
-    get: async (id) => held.get(id),
-    put: async (b) => void held.put(b),
-    putMany: async (many) => { for (const b of many) held.put(b); },
-    size: () => held.size,
-    close: async () => undefined,
-  };
+  const store = createInMemoryBaselineStore(held);
   const engine = createDetectionEngine(store, DEFAULT_SETTINGS);
   for (const line of readFileSync('/tmp/prof-detect/events-100000-2000.ndjson', 'utf8').split('\n')) {
     const event = RunEvent.parse(JSON.parse(line));

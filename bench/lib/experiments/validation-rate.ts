@@ -6,8 +6,7 @@
 import { loadavg } from 'node:os';
 import { RunEvent as LiveRunEvent } from '../../../shared/src/contract/run-event.js';
 import { UncompiledRunEvent as ReferenceRunEvent } from '../../../shared/src/contract/run-event.js';
-import { createFleet, createRepo, type RepoSpec } from '../../../test/scenarios/traffic/fleet.js';
-import { simulateFleet } from '../../../test/scenarios/traffic/simulate-fleet.js';
+import { fleetRunLines } from '../fleet-run-lines.js';
 import { positive, readFlags } from '../args.js';
 import { describeMachine, machineInfo } from '../machine-info.js';
 import { formatTable } from '../table.js';
@@ -25,24 +24,6 @@ const seed = Math.round(positive('seed', flags.seed));
 const rounds = Math.round(positive('rounds', flags.rounds));
 const only = new Set(flags.only.split(','));
 
-function generateLines(events: number, pipelines: number, seedValue: number): string[] {
-  const skeleton = createFleet({ seed: seedValue, repos: 0, weeks: 8 });
-  const repos: RepoSpec[] = [];
-  let count = 0;
-  while (count < pipelines * 1.1) {
-    const repo = createRepo(seedValue, repos.length, skeleton.start, skeleton.end);
-    repos.push(repo);
-    count += repo.jobs.length;
-  }
-  const out: string[] = [];
-  for (const item of simulateFleet({ ...skeleton, repos }, { logs: false })) {
-    if (item.kind !== 'run') continue;
-    out.push(JSON.stringify(item.event));
-    if (out.length >= events) break;
-  }
-  if (out.length < events) throw new Error(`only ${out.length} events in the simulated span`);
-  return out;
-}
 
 interface Schema {
   safeParse(value: unknown): { success: boolean };
@@ -65,7 +46,7 @@ function validateAll(lines: readonly string[], schema: Schema): number {
   return valid;
 }
 
-const lines = generateLines(wantedEvents, wantedPipelines, seed);
+const lines = fleetRunLines(wantedEvents, wantedPipelines, seed);
 const bytes = lines.reduce((sum, line) => sum + line.length, 0);
 process.stderr.write(`machine: ${describeMachine(machineInfo())}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 process.stderr.write(`${lines.length} events, ${Math.round(bytes / lines.length)} bytes each\n`);

@@ -1,9 +1,11 @@
 import type { BaselineStore } from './baseline-store-port.js';
 import { EncodedBaselines } from './encoded-baselines.js';
 
-/** Baselines held only in memory (encoded, like every store): for replay, where nothing should outlive the command. */
-export function createInMemoryBaselineStore(): BaselineStore {
-  const baselines = new EncodedBaselines();
+/**
+ * Baselines held only in memory (encoded, like every store): for replay, where nothing should
+ * outlive the command. A caller that wants to read the held bytes (a benchmark) passes the holder.
+ */
+export function createInMemoryBaselineStore(baselines: EncodedBaselines = new EncodedBaselines()): BaselineStore {
   return {
     get: async (pipelineId) => baselines.get(pipelineId),
     put: async (baseline) => {
