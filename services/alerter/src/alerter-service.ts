@@ -141,10 +141,7 @@ export async function startAlerter(options: AlerterOptions): Promise<Alerter> {
         bump(stats.failed, sink);
         logger.warn('sink write failed', { sink, findings: findings.length, retryable: isRetryable(error), error: errorMessage(error) });
       }
-      const error = combineFailures(failures);
-      // A lone message is already isolated: reject it here rather than have the bus hand it over again.
-      if (messages.length === 1 && !isRetryable(error)) return { rejected: [{ message: messages[0]!, error }] };
-      throw error;
+      throw combineFailures(failures);
     }
     stats.suppressed += suppressions.filter(Boolean).length;
     // Stored first, then claimed: a claim that fails leaves the batch unacknowledged,

@@ -42,7 +42,8 @@ export async function deliver(
  * The same policy for a batch handler: a retryable failure retries the whole batch
  * (nothing of it was committed, so per-key order holds); the messages it rejects are
  * dead-lettered one by one before the batch counts as done; any other failure hands
- * the messages over one at a time, so only the bad one is dead-lettered. Returns how
+ * the messages over one at a time, so only the bad one is dead-lettered (a batch of
+ * one is dead-lettered at once: it is already alone). Returns how
  * many leading messages are settled and may be committed: all of them, or fewer
  * when the consumer closed meanwhile.
  */
@@ -54,7 +55,11 @@ export async function deliverBatch(messages: readonly IncomingMessage[], handler
     try {
       ({ rejected } = await handler(messages));
     } catch (error) {
-      if (!isRetryable(error)) return deliverOneByOne(messages, handler, context);
+      if (!isRetryable(error)) {
+        // A lone message is already isolated: dead-letter it rather than hand it over again.
+        if (messages.length === 1) return (await deadLetter(messages[0]!, error, context, policy)) === 'aborted' ? 0 : 1;
+        return deliverOneByOne(messages, handler, context);
+      }
       if (!(await backoff(policy, attempt, context.signal))) return 0;
       continue;
     }
