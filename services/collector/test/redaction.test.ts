@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LogBatch, RunEvent } from '@pipewatch/shared';
@@ -207,8 +207,11 @@ describe('redaction before publishing', () => {
   });
 });
 
-describe('redaction of the real CI logs (shared/data/ci-logs) through POST /v1/logs', () => {
-  const root = fileURLToPath(new URL('../../../../shared/data/ci-logs/', import.meta.url));
+const REAL_LOGS = fileURLToPath(new URL('../../../../shared/data/ci-logs/', import.meta.url));
+
+// The logs live beside the repository; a clone on its own skips this.
+(existsSync(REAL_LOGS) ? describe : describe.skip)('redaction of the real CI logs (shared/data/ci-logs) through POST /v1/logs', () => {
+  const root = REAL_LOGS;
 
   it('publishes every line of every log, changing fewer than 0.5% of them (and only by [REDACTED])', async function () {
     this.timeout(60_000);
