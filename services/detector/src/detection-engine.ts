@@ -56,6 +56,12 @@ export function createDetectionEngine(store: BaselineStore, settings: DetectorSe
       const siblingId = learning ? noted.siblingOf(event.pipeline.repository, id) : undefined;
       const prior = siblingId ? (working.get(siblingId) ?? (await store.get(siblingId))) : undefined;
       const detection = detectRun(current, event, settings, detectedAt, prior ? { prior } : {});
+      if (detection.partial) {
+        // Judged, not learned: nothing to carry to the next run or to store.
+        detections.push(detection);
+        for (const finding of detection.findings) findings.push(finding);
+        continue;
+      }
       working.set(id, detection.baseline);
       if (detection.status !== 'duplicate') {
         changed.set(id, detection.baseline);

@@ -60,6 +60,9 @@ export const Egress = z.strictObject({
   ip: z.union([z.ipv4(), z.ipv6()]).optional(),
   port: z.number().int().min(0).max(65535).optional(),
   bytes_out: NonNegative.optional(),
+  /** Bytes received from this destination (runner sensor). */
+  bytes_in: NonNegative.optional(),
+  protocol: z.enum(['tcp', 'udp']).optional(),
   resolved: z.boolean().optional(),
 });
 export type Egress = z.infer<typeof Egress>;
@@ -68,6 +71,32 @@ export const ProcessRun = z.strictObject({
   exe: z.string().min(1).max(1000),
   sha256: z.string().max(100).optional(),
   parent: z.string().max(1000).optional(),
+  /** argv[0] and the arguments, redacted and bounded by the sender (runner sensor). */
+  argv: z.array(z.string().max(300)).max(32).optional(),
+  /** The job itself wrote this file before running it (a dropped payload, or a build output). */
+  dropped: z.boolean().optional(),
+});
+
+/** A file tracked by the repository's version control that the job wrote to (SolarWinds SUNSPOT). */
+export const SourceWrite = z.strictObject({
+  path: z.string().min(1).max(1000),
+  /** Git blob id at the start of the run, and at its end (absent when deleted). */
+  before: z.string().max(100).optional(),
+  after: z.string().max(100).optional(),
+  /** The content differed from `before` at some point during the run. */
+  changed: z.boolean(),
+  /** Changed during the run, then put back as it was before the end. */
+  restored: z.boolean(),
+  writes: z.number().int().nonnegative().optional(),
+});
+export type SourceWrite = z.infer<typeof SourceWrite>;
+
+/** An open of another process's memory or environment outside the job's tree (the tj-actions dump). */
+export const MemoryRead = z.strictObject({
+  path: z.string().min(1).max(300),
+  target_pid: z.number().int().nonnegative().optional(),
+  target_exe: z.string().max(1000).optional(),
+  by: z.string().max(1000).optional(),
 });
 
 export const Access = z.strictObject({
@@ -76,6 +105,8 @@ export const Access = z.strictObject({
   processes: z.array(ProcessRun).max(5000).optional(),
   files_written: z.array(z.string().max(1000)).max(5000).optional(),
   permissions: SafeRecord(recordKey(100), z.string().max(50)).optional(),
+  source_writes: z.array(SourceWrite).max(1000).optional(),
+  memory_reads: z.array(MemoryRead).max(100).optional(),
 });
 
 export const Step = z.strictObject({

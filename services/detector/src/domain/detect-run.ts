@@ -4,15 +4,37 @@ import { buildFinding } from './build-finding.js';
 import { learnRun, rememberAlerts, rememberEvent, wasSeen } from './learn-run.js';
 import { combineWeakSignals } from './rules/combination.js';
 import { contextRule } from './rules/context-rule.js';
+import { droppedExecutableRule } from './rules/dropped-executable-rule.js';
 import { footprintRule } from './rules/footprint-rule.js';
 import { identityRule } from './rules/identity-rule.js';
 import { integrityRule } from './rules/integrity-rule.js';
 import { noveltyRule } from './rules/novelty-rule.js';
 import { numericRule } from './rules/numeric-rule.js';
+import { runnerMemoryRule } from './rules/runner-memory-rule.js';
+import { sourceTamperRule } from './rules/source-tamper-rule.js';
 import type { Rule, RuleContext } from './rules/rule.js';
 import type { DetectorSettings } from './settings.js';
 
-export const RULES: readonly Rule[] = [numericRule, noveltyRule, identityRule, footprintRule, integrityRule, contextRule];
+export const RULES: readonly Rule[] = [
+  numericRule,
+  noveltyRule,
+  identityRule,
+  footprintRule,
+  integrityRule,
+  contextRule,
+  sourceTamperRule,
+  droppedExecutableRule,
+  runnerMemoryRule,
+];
+
+/**
+ * A run event with `run.status: running` is a partial observation streamed by the runner
+ * sensor while the job runs: judged at once against the baseline, never learned or
+ * remembered (only the final event of the run is), so it can repeat without effect.
+ */
+export function isPartialObservation(event: RunEvent): boolean {
+  return event.run.status === 'running';
+}
 
 export interface Detection {
   findings: Finding[];
@@ -22,6 +44,8 @@ export interface Detection {
   status: 'judged' | 'learning' | 'duplicate';
   /** Whether the run was folded into the baseline (not when it raised high/critical). */
   learned: boolean;
+  /** A partial observation (`run.status: running`): the baseline was not changed and needs no save. */
+  partial?: boolean;
 }
 
 export interface DetectOptions {
@@ -41,7 +65,8 @@ export function detectRun(
   options: DetectOptions = {},
 ): Detection {
   const baseline = current ?? emptyBaseline(event.pipeline.id, event.pipeline.repository ?? null);
-  if (wasSeen(baseline, event.event_id)) {
+  const partial = isPartialObservation(event);
+  if (!partial && wasSeen(baseline, event.event_id)) {
     return { findings: [], baseline, status: 'duplicate', learned: false };
   }
   const judging = baseline.runs >= settings.minRuns;
@@ -53,6 +78,7 @@ export function detectRun(
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || b.score - a.score || compare(a.rule.id, b.rule.id) || compare(a.subject ?? '', b.subject ?? ''));
 
   const poisoned = findings.some((finding) => severityRank(finding.severity) >= severityRank('high'));
+  if (partial) return { findings, baseline, status: judging ? 'judged' : 'learning', learned: false, partial: true };
   if (!poisoned) learnRun(baseline, event, settings);
   rememberAlerts(baseline, candidates.flatMap((candidate) => (candidate.onceKey ? [candidate.onceKey] : [])));
   rememberEvent(baseline, event.event_id, settings);

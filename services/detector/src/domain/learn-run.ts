@@ -1,3 +1,5 @@
+import { droppedExecutableKeys } from './rules/dropped-executable-rule.js';
+import { sourceWriteKeys } from './rules/source-tamper-rule.js';
 import type { RunEvent } from '@pipewatch/shared';
 import type { PipelineBaseline } from './baseline.js';
 import { digestFingerprint, eventIdHash, keyHash, shortHash } from './fingerprint.js';
@@ -48,6 +50,9 @@ export function learnRun(baseline: PipelineBaseline, event: RunEvent, settings: 
     if (process.sha256) rememberHash(baseline, process.exe, digestFingerprint(process.sha256));
   }
   for (const path of new Set((access?.files_written ?? []).map(pathShape))) see(baseline.seen.files, path, atSeconds, max);
+  // Jobs that legitimately regenerate tracked files or run what they build: learned as places.
+  for (const key of new Set(sourceWriteKeys(event))) see(baseline.seen.files, key, atSeconds, max);
+  for (const key of new Set(droppedExecutableKeys(event))) see(baseline.seen.files, key, atSeconds, max);
   for (const [scope, level] of Object.entries(access?.permissions ?? {})) {
     const known = ownEntry(baseline.permissions, scope);
     if (known === undefined || permissionRank(level) > permissionRank(known)) setOwnEntry(baseline.permissions, scope, level);

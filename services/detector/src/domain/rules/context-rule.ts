@@ -8,6 +8,12 @@ const UNTRUSTED_TRIGGERS: ReadonlySet<string> = new Set(['pull_request_target'])
 /** Jobs whose output other people install: their identity and trigger should never surprise. */
 const RELEASE_JOB = /(publish|release|deploy|upload|push-image|sign)/i;
 
+/** A job whose output other people install: named like a release, or producing artifacts. */
+export function isReleaseJob(event: RuleContext['event']): boolean {
+  const { pipeline, artifacts } = event;
+  return RELEASE_JOB.test(`${pipeline.job ?? ''} ${pipeline.name ?? ''} ${pipeline.id}`) || (artifacts?.length ?? 0) > 0;
+}
+
 /**
  * Where and how untrusted code ran (M1660, M1662): with secrets, on a persistent
  * self-hosted runner, with write permissions; and release jobs run by someone or
@@ -73,9 +79,8 @@ function untrustedFindings(context: RuleContext, trigger: string): Candidate[] {
 }
 
 function releaseFindings(context: RuleContext): Candidate[] {
-  const { pipeline, run, artifacts } = context.event;
-  const name = `${pipeline.job ?? ''} ${pipeline.name ?? ''} ${pipeline.id}`;
-  if (!RELEASE_JOB.test(name) && (artifacts?.length ?? 0) === 0) return [];
+  const { run } = context.event;
+  if (!isReleaseJob(context.event)) return [];
   const { actors, triggers } = context.baseline.seen;
   const unusual: string[] = [];
   const newActor = run.actor !== undefined && !seenEntry(actors, run.actor);
