@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { RUN_SCHEMA, type RunEvent } from '@pipewatch/shared';
 import type { CiMetadata } from './detect-ci-metadata.js';
 import type { Observation } from './sampler.js';
+import type { SensedAccess, SensorTotals } from './sensor/sensor-aggregate.js';
 
 /** USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux architecture in use. */
 export const CLOCK_TICKS_PER_SECOND = 100;
@@ -28,6 +29,8 @@ export interface RunEventInput {
   hashes: ReadonlyMap<string, string | undefined>;
   outcome: RunOutcome;
   step?: string;
+  /** What the syscall sensor saw; replaces the sampled processes and connections when present. */
+  sensed?: { access: SensedAccess; totals: SensorTotals };
 }
 
 /** Turns what the forwarder saw into a `pipewatch.run/v1` event with source `agent`. */
@@ -49,8 +52,9 @@ export function buildRunEvent(input: RunEventInput): RunEvent {
       max_rss_mb: round(observation.maxRssBytes / (1024 * 1024), 1),
       process_count: observation.processCount,
       ...(observation.diskWriteBytes !== undefined ? { disk_write_bytes: observation.diskWriteBytes } : {}),
+      ...(input.sensed ? sensedResources(input.sensed.totals, observation.processCount) : {}),
     },
-    access: {
+    access: input.sensed ? sensedAccess(input.sensed.access, input.hashes) : {
       egress: observation.egress.slice(0, MAX_LIST).map((connection) => ({
         ip: connection.ip,
         port: connection.port,
@@ -68,8 +72,38 @@ export function buildRunEvent(input: RunEventInput): RunEvent {
       exit_code: outcome.exitCode,
       ...(outcome.signal ? { signal: outcome.signal } : {}),
       forwarder_samples: observation.samples,
+      sensor: input.sensed ? 'strace' : 'proc',
+      ...(input.sensed ? sensorCounts(input.sensed.totals) : {}),
       ...(deleted.length > 0 ? { deleted_executables: deleted.join(',').slice(0, 2000) } : {}),
     },
+  };
+}
+
+function sensedResources(totals: SensorTotals, sampledProcesses: number): Record<string, number> {
+  return { process_count: Math.max(totals.processesStarted, sampledProcesses), net_tx_bytes: totals.bytesSent, net_rx_bytes: totals.bytesReceived };
+}
+
+function sensedAccess(access: SensedAccess, hashes: ReadonlyMap<string, string | undefined>): NonNullable<RunEvent['access']> {
+  return {
+    egress: access.egress.slice(0, MAX_LIST),
+    processes: access.processes.slice(0, MAX_LIST).map((process) => {
+      const sha256 = hashes.get(process.exe);
+      return { ...process, ...(sha256 ? { sha256 } : {}) };
+    }),
+    ...(access.files_written.length > 0 ? { files_written: access.files_written.slice(0, MAX_LIST) } : {}),
+    ...(access.memory_reads.length > 0 ? { memory_reads: access.memory_reads } : {}),
+    ...(access.source_writes.length > 0 ? { source_writes: access.source_writes } : {}),
+  };
+}
+
+function sensorCounts(totals: SensorTotals): Record<string, number> {
+  return {
+    sensor_execs: totals.processesStarted,
+    sensor_exec_failures: totals.execFailures,
+    sensor_connections: totals.connections,
+    sensor_dns_answers: totals.dnsAnswers,
+    sensor_file_writes: totals.filesWritten,
+    ...(totals.filesWrittenDropped > 0 ? { sensor_files_over_bound: totals.filesWrittenDropped } : {}),
   };
 }
 

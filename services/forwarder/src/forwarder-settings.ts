@@ -32,7 +32,11 @@ export interface ForwarderSettings {
   /** Longest the forwarder may spend delivering after the command ended; the rest is spooled. */
   flushTimeoutMs: number;
   step?: string;
+  /** `auto`: trace syscalls with strace when it works here, else sample /proc; `strace`/`proc` force one. */
+  sensor: SensorMode;
 }
+
+export type SensorMode = 'auto' | 'strace' | 'proc';
 
 /** What flags may override; undefined means "not given". */
 export type ForwarderFlags = Partial<Omit<ForwarderSettings, 'token' | 'retry'>> & { retries?: number };
@@ -46,6 +50,7 @@ export const DEFAULT_SETTINGS = {
   retry: { retries: 4, minDelayMs: 250, maxDelayMs: 4000 },
   cooldownMs: 30_000,
   flushTimeoutMs: 10_000,
+  sensor: 'auto' as SensorMode,
 } as const;
 
 /**

@@ -7,7 +7,11 @@ export {
   DEFAULT_SETTINGS,
   type ForwarderSettings,
   type ForwarderFlags,
+  type SensorMode,
 } from './forwarder-settings.js';
+export { createSensorAggregate, type SensedAccess, type SensorTotals } from './sensor/sensor-aggregate.js';
+export { startTracedCommand, straceAvailable } from './trace/strace-session.js';
+export type { SensorEvent } from './trace/sensor-events.js';
 export { buildRunEvent, CLOCK_TICKS_PER_SECOND, type RunOutcome, type RunEventInput } from './build-run-event.js';
 export { createSampler, type Sampler, type SamplerOptions, type Observation, type ObservedProcess, type ObservedConnection } from './sampler.js';
 export { createLogShipper, type LogShipper, type LogShipperOptions, type LogLine } from './log-shipper.js';

@@ -12,7 +12,12 @@ import { createExeHasher, type ExeHasher } from './proc/exe-hasher.js';
 import { createProcReader, type ProcReader } from './proc/proc-reader.js';
 import { createSampler, type Observation } from './sampler.js';
 import { createShipping, type Shipping } from './shipping.js';
-import { spawnCommand } from './spawn-command.js';
+import { buildPartialEvent } from './sensor/partial-event.js';
+import { dnsLookupsVisible } from './sensor/dns-visibility.js';
+import { createSensorRun, type SensorRun } from './sensor/sensor-run.js';
+import { spawnCommand, type StartedCommand } from './spawn-command.js';
+import { startTracedCommand, straceAvailable } from './trace/strace-session.js';
+import { loadTrackedFiles } from './workspace/tracked-files.js';
 import { createStatusLine, type StatusLine, type StatusStream } from './status-line.js';
 
 export interface ForwardRequest {
@@ -116,14 +121,19 @@ async function runCommand(
   const proc = io.proc ?? createProcReader();
   const pageSize = await proc.pageSize();
   const reapedBefore = await reapedChildTicks(proc);
+  const hasher = createExeHasher();
+  const sensor = await prepareSensor(request, io, shipping, hasher, now);
   const startedAt = now();
-  const started = await spawnCommand(command, { env: commandEnv(io.env), stdin: io.childStdin ?? 'inherit', ...(io.cwd ? { cwd: io.cwd } : {}) });
+  const spawnOptions = { env: commandEnv(io.env), stdin: io.childStdin ?? 'inherit', ...(io.cwd ? { cwd: io.cwd } : {}) } as const;
+  const started: StartedCommand = sensor
+    ? await startTracedCommand({ command, ...spawnOptions, onEvent: (event) => sensor.add(event) })
+    : await spawnCommand(command, spawnOptions);
   if (!started.ok) {
     io.notice(`cannot run ${command[0]}: ${started.error.code ?? started.error.message}`);
     return { exitCode: exitCodeOfSpawnError(started.error) };
   }
   const { child, exited } = started;
-  const hasher = createExeHasher();
+  const traceDone = 'done' in started ? (started as { done: Promise<unknown> }).done : undefined;
   const sampler = createSampler({
     reader: proc,
     hasher,
@@ -147,10 +157,53 @@ async function runCommand(
   const finishedAt = now();
   const observation = await sampler.stop();
   await settleOutput(child, output);
+  if (traceDone) await withinMs(traceDone.then(() => true), CLOSE_GRACE_MS, false);
+  const sensed = sensor ? await sensor.finish() : undefined;
   const exitCode = exitCodeOf(code, signal);
   const outcome: RunOutcome = { exitCode, ...(signal ? { signal } : {}), cancelled, startedAt, finishedAt, cpuTicks: observation.cpuTicks, command: command[0] };
-  const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore }, io.notice) : undefined;
+  const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore, ...(sensed ? { sensed } : {}) }, io.notice) : undefined;
   return { exitCode, ...(signal ? { signal } : {}), ...(event ? { event } : {}), observation };
+}
+
+/**
+ * The syscall sensor for this run, or undefined for /proc sampling alone (`--sensor proc`,
+ * or strace missing / not permitted here: said once in the job log when it was asked for).
+ * What it sees first is streamed as partial observations while the job runs.
+ */
+async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: Shipping | undefined, hasher: ExeHasher, now: () => Date): Promise<SensorRun | undefined> {
+  const mode = request.settings?.sensor ?? 'auto';
+  if (mode === 'proc' || !request.settings) return undefined;
+  const probe = await straceAvailable();
+  if (!probe.ok) {
+    if (mode === 'strace') io.notice(`strace sensor unavailable (${probe.reason}): sampling /proc only`);
+    return undefined;
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const [tracked, dnsVisible] = await Promise.all([loadTrackedFiles(cwd).catch(() => undefined), dnsLookupsVisible()]);
+  const metadata = request.metadata;
+  let sequence = 0;
+  const run = createSensorRun({
+    dnsVisible,
+    ignoreLoopback: request.settings.ignoreLoopback,
+    workspace: io.env.GITHUB_WORKSPACE ?? io.env.CI_PROJECT_DIR ?? io.env.WORKSPACE ?? cwd,
+    ...(request.settings.token ? { knownSecrets: [request.settings.token] } : {}),
+    ...(tracked ? { tracked } : {}),
+    ...(shipping && metadata
+      ? {
+          onPartial(access) {
+            sequence += 1;
+            shipping.sendEvent(buildPartialEvent({ eventId: shipping.eventId, sequence, metadata, access, at: now(), backend: 'strace', ...(request.settings?.step ? { step: request.settings.step } : {}) }));
+          },
+        }
+      : {}),
+  });
+  return {
+    add(event) {
+      if (event.kind === 'exec' && event.ok) hasher.hash(event.exe, [`/proc/${event.pid}/exe`, event.exe]);
+      run.add(event);
+    },
+    finish: () => run.finish(),
+  };
 }
 
 /** The command's environment: the forwarder's, less the ingest token (a malicious build step would use it). */
@@ -166,6 +219,7 @@ interface Observed {
   proc: ProcReader;
   outcome: RunOutcome;
   reapedBefore: number;
+  sensed?: Awaited<ReturnType<SensorRun['finish']>>;
 }
 
 /** Builds, checks and queues the run event; a failure here is told, never thrown. */
@@ -194,6 +248,7 @@ async function describeRun(metadata: CiMetadata, shipping: Shipping, observed: O
     observation: observed.observation,
     hashes,
     step,
+    ...(observed.sensed ? { sensed: observed.sensed } : {}),
     outcome: { ...observed.outcome, cpuTicks: Math.max(observed.outcome.cpuTicks, reapedTicks) },
   });
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { detectCiMetadata, resolveForwarderSettings, runForward, type ForwarderFlags, type ForwarderSettings } from '@pipewatch/forwarder';
+import { detectCiMetadata, resolveForwarderSettings, runForward, type ForwarderFlags, type ForwarderSettings, type SensorMode } from '@pipewatch/forwarder';
 
 interface ForwardOptions {
   collector?: string;
@@ -7,6 +7,7 @@ interface ForwardOptions {
   run?: string;
   attempt?: number;
   step?: string;
+  sensor?: SensorMode;
   sampleIntervalMs?: number;
   ignoreLoopback?: boolean;
   spoolDir?: string;
@@ -34,6 +35,7 @@ export function registerForward(program: Command): void {
     .option('--attempt <n>', 'run attempt', nonNegativeInt)
     .option('--step <name>', 'name of this step, when one job forwards several commands')
     .option('--sample-interval-ms <ms>', 'how often /proc is sampled (default 250)', positiveInt)
+    .option('--sensor <mode>', 'auto: trace every exec, connection, DNS answer and file write with strace when it works here, else sample /proc; strace | proc force one (default auto)', sensorMode)
     .option('--ignore-loopback', 'leave connections to 127.0.0.0/8 and ::1 out of access.egress')
     .option('--spool-dir <dir>', 'where undeliverable data waits (default: $PIPEWATCH_SPOOL_DIR, else $RUNNER_TEMP or the temp dir + /pipewatch-spool)')
     .option('--spool-max-bytes <n>', 'spool size bound; oldest records are dropped past it (default: $PIPEWATCH_SPOOL_MAX_BYTES, 50 MiB)', positiveInt)
@@ -108,6 +110,7 @@ function flagsOf(options: ForwardOptions): ForwarderFlags {
     step: options.step,
     sampleIntervalMs: options.sampleIntervalMs,
     ignoreLoopback: options.ignoreLoopback,
+    sensor: options.sensor,
     spoolDir: options.spoolDir,
     spoolMaxBytes: options.spoolMaxBytes,
     batchLines: options.batchLines,
@@ -117,6 +120,11 @@ function flagsOf(options: ForwardOptions): ForwarderFlags {
     flushTimeoutMs: options.flushTimeoutMs,
   };
   return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as ForwarderFlags;
+}
+
+function sensorMode(raw: string): SensorMode {
+  if (raw === 'auto' || raw === 'strace' || raw === 'proc') return raw;
+  throw new InvalidArgumentError('must be auto, strace or proc');
 }
 
 function positiveInt(raw: string): number {
