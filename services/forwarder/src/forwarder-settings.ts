@@ -34,6 +34,8 @@ export interface ForwarderSettings {
   step?: string;
   /** `auto`: trace syscalls with strace when it works here, else sample /proc; `strace`/`proc` force one. */
   sensor: SensorMode;
+  /** UDP/TCP ports whose traffic is DNS (53, plus a local resolver on another port): decoded for names, not egress. */
+  dnsPorts: number[];
 }
 
 export type SensorMode = 'auto' | 'strace' | 'proc';
@@ -51,6 +53,7 @@ export const DEFAULT_SETTINGS = {
   cooldownMs: 30_000,
   flushTimeoutMs: 10_000,
   sensor: 'auto' as SensorMode,
+  dnsPorts: [53] as number[],
 } as const;
 
 /**

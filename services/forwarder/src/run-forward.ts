@@ -126,7 +126,7 @@ async function runCommand(
   const startedAt = now();
   const spawnOptions = { env: commandEnv(io.env), stdin: io.childStdin ?? 'inherit', ...(io.cwd ? { cwd: io.cwd } : {}) } as const;
   const started: StartedCommand = sensor
-    ? await startTracedCommand({ command, ...spawnOptions, onEvent: (event) => sensor.add(event) })
+    ? await startTracedCommand({ command, ...spawnOptions, dnsPorts: request.settings!.dnsPorts, onEvent: (event) => sensor.add(event) })
     : await spawnCommand(command, spawnOptions);
   if (!started.ok) {
     io.notice(`cannot run ${command[0]}: ${started.error.code ?? started.error.message}`);
@@ -184,6 +184,7 @@ async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: S
   let sequence = 0;
   const run = createSensorRun({
     dnsVisible,
+    dnsPorts: request.settings.dnsPorts,
     ignoreLoopback: request.settings.ignoreLoopback,
     workspace: io.env.GITHUB_WORKSPACE ?? io.env.CI_PROJECT_DIR ?? io.env.WORKSPACE ?? cwd,
     ...(request.settings.token ? { knownSecrets: [request.settings.token] } : {}),

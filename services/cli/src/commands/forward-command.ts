@@ -8,6 +8,7 @@ interface ForwardOptions {
   attempt?: number;
   step?: string;
   sensor?: SensorMode;
+  dnsPort?: number[];
   sampleIntervalMs?: number;
   ignoreLoopback?: boolean;
   spoolDir?: string;
@@ -36,6 +37,7 @@ export function registerForward(program: Command): void {
     .option('--step <name>', 'name of this step, when one job forwards several commands')
     .option('--sample-interval-ms <ms>', 'how often /proc is sampled (default 250)', positiveInt)
     .option('--sensor <mode>', 'auto: trace every exec, connection, DNS answer and file write with strace when it works here, else sample /proc; strace | proc force one (default auto)', sensorMode)
+    .option('--dns-port <port>', 'another port whose traffic is DNS (a local resolver not on 53); repeatable', (raw: string, previous: number[] = [53]) => [...previous, positiveInt(raw)])
     .option('--ignore-loopback', 'leave connections to 127.0.0.0/8 and ::1 out of access.egress')
     .option('--spool-dir <dir>', 'where undeliverable data waits (default: $PIPEWATCH_SPOOL_DIR, else $RUNNER_TEMP or the temp dir + /pipewatch-spool)')
     .option('--spool-max-bytes <n>', 'spool size bound; oldest records are dropped past it (default: $PIPEWATCH_SPOOL_MAX_BYTES, 50 MiB)', positiveInt)
@@ -111,6 +113,7 @@ function flagsOf(options: ForwardOptions): ForwarderFlags {
     sampleIntervalMs: options.sampleIntervalMs,
     ignoreLoopback: options.ignoreLoopback,
     sensor: options.sensor,
+    dnsPorts: options.dnsPort,
     spoolDir: options.spoolDir,
     spoolMaxBytes: options.spoolMaxBytes,
     batchLines: options.batchLines,

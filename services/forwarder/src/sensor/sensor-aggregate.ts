@@ -59,6 +59,8 @@ export interface AggregateOptions {
   /** true: a connection no decoded DNS answer named is `resolved: false`; false: left unset. */
   dnsVisible: boolean;
   ignoreLoopback?: boolean;
+  /** Ports whose traffic is DNS: name lookups, not destinations (default [53]). */
+  dnsPorts?: readonly number[];
   /** The job's workspace: writes inside it (build outputs) are not listed in files_written. */
   workspace?: string;
   /** Reads /proc/<pid>/exe of a target process; replaceable in tests. */
@@ -77,6 +79,7 @@ interface Destination {
  */
 export function createSensorAggregate(options: AggregateOptions): SensorAggregate {
   const exeOf = options.exeOf ?? readExe;
+  const dnsPorts = new Set(options.dnsPorts ?? [53]);
   const exeByPid = new Map<number, string>();
   const treePids = new Set<number>();
   const processes = new Map<string, SensedProcess>();
@@ -128,7 +131,7 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
       fresh.processes.push(process);
     },
     connect(event) {
-      if (event.port === 53 || (options.ignoreLoopback && isLoopback(event.ip))) return;
+      if (dnsPorts.has(event.port) || (options.ignoreLoopback && isLoopback(event.ip))) return;
       totals.connections++;
       const found = destination(event.ip, event.port, event.protocol);
       if (!found) return;
@@ -143,7 +146,7 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
     traffic(event) {
       totals.bytesSent += event.sent;
       totals.bytesReceived += event.received;
-      if (event.port === 53 || (options.ignoreLoopback && isLoopback(event.ip))) return;
+      if (dnsPorts.has(event.port) || (options.ignoreLoopback && isLoopback(event.ip))) return;
       const found = destination(event.ip, event.port, event.protocol);
       if (!found) return;
       if (event.sent > 0) found.entry.bytes_out = (found.entry.bytes_out ?? 0) + event.sent;

