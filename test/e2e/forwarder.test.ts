@@ -23,7 +23,8 @@ interface Finished {
 
 /** `pipewatch forward <args>` as a real child process, optionally fed on stdin. */
 async function forward(args: string[], stdin?: Buffer): Promise<Finished> {
-  const child = spawn(process.execPath, [PIPEWATCH_BIN, 'forward', ...args], {
+  // The /proc sampler, the fallback backend; test/e2e/sensor.test.ts runs the strace sensor end to end.
+  const child = spawn(process.execPath, [PIPEWATCH_BIN, 'forward', '--sensor', 'proc', ...args], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });

@@ -144,9 +144,11 @@ async function runCommand(
   });
   sampler.start();
   let cancelled = false;
+  // Under strace, the tracer passes nothing on: every traced process gets the signal itself.
+  const kill = 'killTree' in started ? (signal: NodeJS.Signals) => (started as { killTree(signal: NodeJS.Signals): void }).killTree(signal) : (signal: NodeJS.Signals) => child.kill(signal);
   const unsubscribe = io.onSignal?.((signal) => {
     cancelled = true;
-    child.kill(signal);
+    kill(signal);
   });
   const output = Promise.all([
     forwardStream(child.stdout!, io.stdout, lines('stdout'), status),
@@ -193,7 +195,7 @@ async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: S
       ? {
           onPartial(access) {
             sequence += 1;
-            shipping.sendEvent(buildPartialEvent({ eventId: shipping.eventId, sequence, metadata, access, at: now(), backend: 'strace', ...(request.settings?.step ? { step: request.settings.step } : {}) }));
+            shipping.sendPartial(buildPartialEvent({ eventId: shipping.eventId, sequence, metadata, access, at: now(), backend: 'strace', ...(request.settings?.step ? { step: request.settings.step } : {}) }));
           },
         }
       : {}),

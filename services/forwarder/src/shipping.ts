@@ -15,6 +15,13 @@ export interface Shipping {
   /** A splitter whose lines are redacted, batched and shipped as `stream`. */
   lines(stream: 'stdout' | 'stderr'): LineSplitter;
   sendEvent(event: RunEvent): void;
+  /**
+   * A partial observation: worth something only while the job runs, so it is sent once,
+   * beside the queue, and never retried or spooled; the final run event carries it all.
+   */
+  sendPartial(event: RunEvent): void;
+  /** Partial observations sent and accepted. */
+  partials(): { sent: number; accepted: number };
   /** Ends the log batching and delivers (or spools) everything within the flush timeout. */
   finish(): Promise<void>;
   stats(): DeliveryStats;
@@ -40,6 +47,8 @@ export function createShipping(settings: ForwarderSettings, metadata: CiMetadata
   const invocation = randomBytes(4).toString('hex');
   const knownSecrets = settings.token ? [settings.token] : [];
   let sequence = 0;
+  const partials = { sent: 0, accepted: 0 };
+  const inFlight = trackedPromises();
   const shipper: LogShipper = createLogShipper({
     maxLines: settings.batchLines,
     intervalMs: settings.batchIntervalMs,
@@ -68,10 +77,36 @@ export function createShipping(settings: ForwarderSettings, metadata: CiMetadata
     sendEvent(event) {
       delivery.send({ kind: 'event', body: event });
     },
+    sendPartial(event) {
+      if (delivery.stats().state === 'down') return;
+      partials.sent++;
+      inFlight.add(
+        client
+          .postJson('/v1/events', event)
+          .then(() => void partials.accepted++)
+          .catch(() => undefined),
+      );
+    },
+    partials: () => ({ ...partials }),
     async finish() {
       shipper.close();
+      await Promise.race([Promise.all(inFlight.promises), new Promise((resolve) => setTimeout(resolve, settings.requestTimeoutMs).unref())]);
       await delivery.finish(settings.flushTimeoutMs);
     },
     stats: () => delivery.stats(),
+  };
+}
+
+/** Promises still running, each forgotten once settled. */
+function trackedPromises(): { add(promise: Promise<unknown>): void; readonly promises: Promise<unknown>[] } {
+  const running = new Set<Promise<unknown>>();
+  return {
+    add(promise) {
+      running.add(promise);
+      void promise.finally(() => running.delete(promise));
+    },
+    get promises() {
+      return [...running];
+    },
   };
 }

@@ -55,7 +55,7 @@ describe('buildRunEvent', () => {
         { exe: '/tmp/x/payload', parent: '/usr/bin/node' },
       ],
     });
-    assert.deepEqual(event.attributes, { command: 'npm', exit_code: 0, forwarder_samples: 9, deleted_executables: '/tmp/x/payload' });
+    assert.deepEqual(event.attributes, { command: 'npm', exit_code: 0, forwarder_samples: 9, deleted_executables: '/tmp/x/payload', sensor: 'proc' });
   });
 
   const statuses: [string, Partial<RunOutcome>, string][] = [

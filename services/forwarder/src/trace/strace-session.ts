@@ -33,6 +33,9 @@ export interface TracedCommandOptions {
   now?: () => number;
 }
 
+/** Far above the longest real line (a sendmmsg of many -s sized buffers, 4 characters per byte). */
+const MAX_LINE_CHARS = 32 * 1024 * 1024;
+
 export type TracedCommand =
   | {
       ok: true;
@@ -164,6 +167,8 @@ export async function startTracedCommand(options: TracedCommandOptions): Promise
       deliver(model.feed(line));
     }
     pending += chunk.slice(start);
+    // A line this long is no strace line worth keeping (it would only grow the buffer).
+    if (pending.length > MAX_LINE_CHARS) pending = '';
   });
   const done = new Promise<TraceStats>((resolve) => {
     const finish = () => {

@@ -153,13 +153,13 @@ export function createTraceModel(options: TraceModelOptions = {}): TraceModel {
   }
 
   function onExec(record: SyscallRecord, args: string[], pid: number, proc: Proc) {
-    const at_ = record.name === 'execveat';
-    const pathToken = at_ ? args[1] : args[0];
-    const argvToken = at_ ? args[2] : args[1];
+    const viaDirfd = record.name === 'execveat';
+    const pathToken = viaDirfd ? args[1] : args[0];
+    const argvToken = viaDirfd ? args[2] : args[1];
     const raw = pathToken === undefined ? undefined : parseCText(pathToken);
     if (raw === undefined) return;
-    let exe = resolvePath(proc, raw, at_ ? args[0] : undefined);
-    if (at_ && raw === '') exe = fdPath(args[0]) ?? exe;
+    let exe = resolvePath(proc, raw, viaDirfd ? args[0] : undefined);
+    if (viaDirfd && raw === '') exe = fdPath(args[0]) ?? exe;
     const argv = argvToken === undefined ? undefined : parseStringArray(argvToken);
     const event: ExecEvent = {
       kind: 'exec',
