@@ -83,20 +83,22 @@ describe('runner sensor: pipewatch forward (strace) → pipewatch start, real pr
   });
 
   /** One job under `pipewatch forward`; answers its exit code and when the act happened. */
-  async function job(act: string): Promise<{ code: number | null; runId: string; actAt?: number }> {
+  async function job(act: string, extra: string[] = [], collector = pipewatch!.url): Promise<{ code: number | null; runId: string; actAt?: number; endedAt: number; stderr: string }> {
     run += 1;
     const runId = `s${run}`;
     const actFile = join(dataDir, `act-${runId}`);
-    const child = spawn(process.execPath, [PIPEWATCH_BIN, 'forward', '--collector', pipewatch!.url, '--pipeline', PIPELINE, '--run', runId, '--sensor', 'strace', '--dns-port', env.DNS_PORT!, '--quiet', '--', process.execPath, JOB, act], {
+    const child = spawn(process.execPath, [PIPEWATCH_BIN, 'forward', '--collector', collector, '--pipeline', PIPELINE, ...extra, '--run', runId, '--sensor', 'strace', '--dns-port', env.DNS_PORT!, '--quiet', '--', process.execPath, JOB, act], {
       cwd: workspace,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workspace, ...env, ACT_FILE: actFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.resume();
-    child.stderr!.resume();
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const [code] = (await once(child, 'close')) as [number | null];
+    const endedAt = Date.now();
     const actAt = Number(await readFile(actFile, 'utf8').catch(() => 'NaN'));
-    return { code, runId, ...(Number.isFinite(actAt) ? { actAt } : {}) };
+    return { code, runId, endedAt, stderr, ...(Number.isFinite(actAt) ? { actAt } : {}) };
   }
 
   async function findings(runId?: string): Promise<Finding[]> {
@@ -155,4 +157,25 @@ describe('runner sensor: pipewatch forward (strace) → pipewatch start, real pr
       }
     });
   }
+
+  it('--fail-on high stops the job on the finding, with a line naming it, and exits non-zero', async function () {
+    if ((await learnedRuns()) < MIN_RUNS) this.skip();
+    const result = await job('curl-env', ['--fail-on', 'high']);
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /pipewatch: stopping the job on a high finding, access\.egress\.unresolved_ip: Connected to 127\.0\.0\.2/);
+    // The job would have gone on for 2.5 s after its act.
+    const stoppedAfter = result.endedAt - result.actAt!;
+    console.log(`      stopped ${stoppedAfter} ms after the act`);
+    assert.ok(stoppedAfter < 2500, `the job ended ${stoppedAfter} ms after the act`);
+  });
+
+  it('--fail-on never fails the job when the collector is down', async () => {
+    const closed = createServer();
+    const port = await listen(closed, '127.0.0.1');
+    closed.close();
+    await once(closed, 'close');
+    const result = await job('curl-env', ['--fail-on', 'low', '--retries', '0', '--timeout-ms', '500', '--flush-timeout-ms', '1000', '--spool-dir', join(dataDir, 'spool')], `http://127.0.0.1:${port}`);
+    assert.equal(result.code, 0);
+    assert.doesNotMatch(result.stderr, /stopping the job/);
+  });
 });

@@ -7,6 +7,7 @@ import { sendError } from './http/error-body.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerRequestMetricsHook } from './http/request-metrics-hook.js';
 import type { EventDedupe } from './ingest/event-dedupe.js';
+import type { FindingsFeed } from './ingest/findings-feed.js';
 import { createRunEventPublisher } from './ingest/publish-run-events.js';
 import { createLogBatchPublisher } from './logs/publish-log-batches.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
@@ -41,6 +42,8 @@ export interface CollectorDeps {
    * console and its API in the embedded default).
    */
   extensions?: ((app: FastifyInstance) => void)[];
+  /** Recent findings by run: `POST /v1/events?wait_ms=` answers with them (embedded default). */
+  findings?: FindingsFeed;
   /** PEM certificate (chain) and private key: the app serves HTTPS instead of HTTP. */
   tls?: { cert: string | Buffer; key: string | Buffer };
 }
@@ -71,7 +74,7 @@ export function buildCollectorApp(deps: CollectorDeps): FastifyInstance {
 
   registerHealthRoutes(app, deps.bus);
   registerMetricsRoute(app, metrics);
-  registerEventsRoute(app, { publish: publishRuns, metrics, logger: deps.logger });
+  registerEventsRoute(app, { publish: publishRuns, metrics, logger: deps.logger, ...(deps.findings ? { findings: deps.findings } : {}) });
   registerLogsRoute(app, {
     publish: createLogBatchPublisher({ bus: deps.bus, topics: deps.topics, dedupe: deps.dedupe, metrics }),
     metrics,

@@ -1,6 +1,7 @@
 export { buildCollectorApp, type CollectorDeps } from './build-collector-app.js';
 export { listenCollector, type ListenOptions, type ListeningCollector } from './listen.js';
 export { createEventDedupe, type EventDedupe } from './ingest/event-dedupe.js';
+export { createFindingsFeed, MAX_WAIT_MS, type FindingsFeed } from './ingest/findings-feed.js';
 export { TOKEN_COOKIE, cookieValue, createBearerAuth, type BearerAuth, type BearerVerdict } from './auth/bearer-auth.js';
 export { registerAuthHook, type SelfAuthenticatedRouteConfig } from './http/auth-hook.js';
 export { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';

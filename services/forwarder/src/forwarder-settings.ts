@@ -36,6 +36,8 @@ export interface ForwarderSettings {
   sensor: SensorMode;
   /** UDP/TCP ports whose traffic is DNS (53, plus a local resolver on another port): decoded for names, not egress. */
   dnsPorts: number[];
+  /** Stop the command when the collector reports a finding this severe or worse (off when unset). */
+  failOn?: 'low' | 'medium' | 'high' | 'critical';
 }
 
 export type SensorMode = 'auto' | 'strace' | 'proc';

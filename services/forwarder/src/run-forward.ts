@@ -57,6 +57,25 @@ export interface ForwardResult {
 
 /** After the command exits, how long to wait for a background process still holding its stdout. */
 const CLOSE_GRACE_MS = 2000;
+/** After SIGTERM on a blocking finding, how long the command gets before SIGKILL. */
+const KILL_GRACE_MS = 5000;
+/** With --fail-on: how long the collector may take to answer with findings, and how often to ask when nothing new happens. */
+const FAIL_ON_WAIT_MS = 1500;
+const FAIL_ON_POLL_MS = 1000;
+
+const SEVERITY_RANK: Record<string, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+
+interface BlockingFinding {
+  severity: string;
+  rule: string;
+  summary: string;
+}
+
+/** Set once the command runs: stops it on a finding at or above --fail-on. */
+interface Blocker {
+  block?: (finding: BlockingFinding) => void;
+}
+
 /** Hashing a large binary must not hold the job for long. */
 const HASH_WAIT_MS = 5000;
 
@@ -122,7 +141,8 @@ async function runCommand(
   const pageSize = await proc.pageSize();
   const reapedBefore = await reapedChildTicks(proc);
   const hasher = createExeHasher();
-  const sensor = await prepareSensor(request, io, shipping, hasher, now);
+  const blocker: Blocker = {};
+  const sensor = await prepareSensor(request, io, shipping, hasher, now, blocker);
   const startedAt = now();
   const spawnOptions = { env: commandEnv(io.env), stdin: io.childStdin ?? 'inherit', ...(io.cwd ? { cwd: io.cwd } : {}) } as const;
   const started: StartedCommand = sensor
@@ -146,6 +166,15 @@ async function runCommand(
   let cancelled = false;
   // Under strace, the tracer passes nothing on: every traced process gets the signal itself.
   const kill = 'killTree' in started ? (signal: NodeJS.Signals) => (started as { killTree(signal: NodeJS.Signals): void }).killTree(signal) : (signal: NodeJS.Signals) => child.kill(signal);
+  let blocked = false;
+  blocker.block = (finding) => {
+    if (blocked) return;
+    blocked = true;
+    // Always printed, --quiet or not: the job log must say why the job stopped.
+    io.stderr.write(`pipewatch: stopping the job on a ${finding.severity} finding, ${finding.rule}: ${finding.summary}\n`);
+    kill('SIGTERM');
+    setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS).unref();
+  };
   const unsubscribe = io.onSignal?.((signal) => {
     cancelled = true;
     kill(signal);
@@ -161,7 +190,10 @@ async function runCommand(
   await settleOutput(child, output);
   if (traceDone) await withinMs(traceDone.then(() => true), CLOSE_GRACE_MS, false);
   const sensed = sensor ? await sensor.finish() : undefined;
-  const exitCode = exitCodeOf(code, signal);
+  blocker.block = undefined;
+  const commandCode = exitCodeOf(code, signal);
+  // A job stopped on a finding fails, even if the command shrugged off the signal.
+  const exitCode = blocked && commandCode === 0 ? 1 : commandCode;
   const outcome: RunOutcome = { exitCode, ...(signal ? { signal } : {}), cancelled, startedAt, finishedAt, cpuTicks: observation.cpuTicks, command: command[0] };
   const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore, ...(sensed ? { sensed } : {}) }, io.notice) : undefined;
   return { exitCode, ...(signal ? { signal } : {}), ...(event ? { event } : {}), observation };
@@ -172,7 +204,7 @@ async function runCommand(
  * or strace missing / not permitted here: said once in the job log when it was asked for).
  * What it sees first is streamed as partial observations while the job runs.
  */
-async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: Shipping | undefined, hasher: ExeHasher, now: () => Date): Promise<SensorRun | undefined> {
+async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: Shipping | undefined, hasher: ExeHasher, now: () => Date, blocker: Blocker): Promise<SensorRun | undefined> {
   const mode = request.settings?.sensor ?? 'auto';
   if (mode === 'proc' || !request.settings) return undefined;
   const probe = await straceAvailable();
@@ -184,6 +216,24 @@ async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: S
   const [tracked, dnsVisible] = await Promise.all([loadTrackedFiles(cwd).catch(() => undefined), dnsLookupsVisible()]);
   const metadata = request.metadata;
   let sequence = 0;
+  const failOn = request.settings.failOn;
+  let lastSent = 0;
+  const send = (access: Parameters<typeof buildPartialEvent>[0]['access']): void => {
+    if (!shipping || !metadata) return;
+    sequence += 1;
+    lastSent = Date.now();
+    const event = buildPartialEvent({ eventId: shipping.eventId, sequence, metadata, access, at: now(), backend: 'strace', ...(request.settings?.step ? { step: request.settings.step } : {}) });
+    void shipping.sendPartial(event, failOn ? FAIL_ON_WAIT_MS : undefined).then((findings) => {
+      const worst = failOn ? blockingFinding(findings, failOn) : undefined;
+      if (worst) blocker.block?.(worst);
+    });
+  };
+  // Log findings come from the log path, not from a partial: ask again when nothing new was sent.
+  const poll = failOn && shipping && metadata
+    ? setInterval(() => {
+        if (Date.now() - lastSent >= FAIL_ON_POLL_MS) send({ processes: [], egress: [], files_written: [], memory_reads: [], source_writes: [] });
+      }, FAIL_ON_POLL_MS).unref()
+    : undefined;
   const run = createSensorRun({
     dnsVisible,
     dnsPorts: request.settings.dnsPorts,
@@ -191,22 +241,30 @@ async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: S
     workspace: io.env.GITHUB_WORKSPACE ?? io.env.CI_PROJECT_DIR ?? io.env.WORKSPACE ?? cwd,
     ...(request.settings.token ? { knownSecrets: [request.settings.token] } : {}),
     ...(tracked ? { tracked } : {}),
-    ...(shipping && metadata
-      ? {
-          onPartial(access) {
-            sequence += 1;
-            shipping.sendPartial(buildPartialEvent({ eventId: shipping.eventId, sequence, metadata, access, at: now(), backend: 'strace', ...(request.settings?.step ? { step: request.settings.step } : {}) }));
-          },
-        }
-      : {}),
+    ...(shipping && metadata ? { onPartial: send } : {}),
   });
   return {
     add(event) {
       if (event.kind === 'exec' && event.ok) hasher.hash(event.exe, [`/proc/${event.pid}/exe`, event.exe]);
       run.add(event);
     },
-    finish: () => run.finish(),
+    finish: () => {
+      if (poll) clearInterval(poll);
+      return run.finish();
+    },
   };
+}
+
+/** The most severe finding at or above `failOn` in a collector's answer, if any. */
+function blockingFinding(findings: unknown[] | undefined, failOn: string): BlockingFinding | undefined {
+  let worst: BlockingFinding | undefined;
+  for (const item of findings ?? []) {
+    const finding = item as { severity?: unknown; rule?: { id?: unknown }; summary?: unknown };
+    const rank = SEVERITY_RANK[String(finding.severity)] ?? 0;
+    if (rank < SEVERITY_RANK[failOn]! || (worst && rank <= SEVERITY_RANK[worst.severity]!)) continue;
+    worst = { severity: String(finding.severity), rule: String(finding.rule?.id ?? 'unknown'), summary: String(finding.summary ?? '').slice(0, 500) };
+  }
+  return worst;
 }
 
 /** The command's environment: the forwarder's, less the ingest token (a malicious build step would use it). */

@@ -19,7 +19,7 @@ export interface Shipping {
    * A partial observation: worth something only while the job runs, so it is sent once,
    * beside the queue, and never retried or spooled; the final run event carries it all.
    */
-  sendPartial(event: RunEvent): void;
+  sendPartial(event: RunEvent, waitMs?: number): Promise<unknown[] | undefined>;
   /** Partial observations sent and accepted. */
   partials(): { sent: number; accepted: number };
   /** Ends the log batching and delivers (or spools) everything within the flush timeout. */
@@ -77,15 +77,21 @@ export function createShipping(settings: ForwarderSettings, metadata: CiMetadata
     sendEvent(event) {
       delivery.send({ kind: 'event', body: event });
     },
-    sendPartial(event) {
-      if (delivery.stats().state === 'down') return;
+    sendPartial(event, waitMs) {
+      if (delivery.stats().state === 'down') return Promise.resolve(undefined);
       partials.sent++;
-      inFlight.add(
-        client
-          .postJson('/v1/events', event)
-          .then(() => void partials.accepted++)
-          .catch(() => undefined),
-      );
+      // With a wait, the collector answers once the detector judged it, with the run's findings so far.
+      const path = waitMs !== undefined ? `/v1/events?wait_ms=${waitMs}` : '/v1/events';
+      const sent = client
+        .postJson(path, event)
+        .then((reply) => {
+          partials.accepted++;
+          const findings = (reply.body as { findings?: unknown } | undefined)?.findings;
+          return Array.isArray(findings) ? (findings as unknown[]) : undefined;
+        })
+        .catch(() => undefined);
+      inFlight.add(sent);
+      return sent;
     },
     partials: () => ({ ...partials }),
     async finish() {

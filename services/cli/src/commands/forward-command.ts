@@ -9,6 +9,7 @@ interface ForwardOptions {
   step?: string;
   sensor?: SensorMode;
   dnsPort?: number[];
+  failOn?: 'low' | 'medium' | 'high' | 'critical';
   sampleIntervalMs?: number;
   ignoreLoopback?: boolean;
   spoolDir?: string;
@@ -38,6 +39,7 @@ export function registerForward(program: Command): void {
     .option('--sample-interval-ms <ms>', 'how often /proc is sampled (default 250)', positiveInt)
     .option('--sensor <mode>', 'auto: trace every exec, connection, DNS answer and file write with strace when it works here, else sample /proc; strace | proc force one (default auto)', sensorMode)
     .option('--dns-port <port>', 'another port whose traffic is DNS (a local resolver not on 53); repeatable', (raw: string, previous: number[] = [53]) => [...previous, positiveInt(raw)])
+    .option('--fail-on <severity>', 'stop the command (SIGTERM, then SIGKILL after 5 s) and exit non-zero when the collector reports a finding this severe or worse while it runs: low | medium | high | critical (default: off, never fail the job)', severityOf)
     .option('--ignore-loopback', 'leave connections to 127.0.0.0/8 and ::1 out of access.egress')
     .option('--spool-dir <dir>', 'where undeliverable data waits (default: $PIPEWATCH_SPOOL_DIR, else $RUNNER_TEMP or the temp dir + /pipewatch-spool)')
     .option('--spool-max-bytes <n>', 'spool size bound; oldest records are dropped past it (default: $PIPEWATCH_SPOOL_MAX_BYTES, 50 MiB)', positiveInt)
@@ -114,6 +116,7 @@ function flagsOf(options: ForwardOptions): ForwarderFlags {
     ignoreLoopback: options.ignoreLoopback,
     sensor: options.sensor,
     dnsPorts: options.dnsPort,
+    failOn: options.failOn,
     spoolDir: options.spoolDir,
     spoolMaxBytes: options.spoolMaxBytes,
     batchLines: options.batchLines,
@@ -123,6 +126,11 @@ function flagsOf(options: ForwardOptions): ForwarderFlags {
     flushTimeoutMs: options.flushTimeoutMs,
   };
   return Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined)) as ForwarderFlags;
+}
+
+function severityOf(raw: string): 'low' | 'medium' | 'high' | 'critical' {
+  if (raw === 'low' || raw === 'medium' || raw === 'high' || raw === 'critical') return raw;
+  throw new InvalidArgumentError('must be low, medium, high or critical');
 }
 
 function sensorMode(raw: string): SensorMode {

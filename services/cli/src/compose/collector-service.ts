@@ -19,6 +19,7 @@ export async function startCollectorOn(
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
   extensions: NonNullable<CollectorDeps['extensions']> = [],
+  findings?: CollectorDeps['findings'],
 ): Promise<RunningService> {
   const tokens = config.PIPEWATCH_INGEST_TOKENS ?? [];
   const app = buildCollectorApp({
@@ -33,6 +34,7 @@ export async function startCollectorOn(
     knownSecretValues: knownSecretValues(config.PIPEWATCH_SECRET_NAMES ?? [], env, logger),
     maxLogLines: config.PIPEWATCH_MAX_LOG_LINES,
     extensions,
+    ...(findings ? { findings } : {}),
     ...collectorTls(config),
   });
   const server = await listenCollector(app, {

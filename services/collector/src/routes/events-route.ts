@@ -9,11 +9,14 @@ import type { RawBody } from '../ingest/raw-body.js';
 import { splitBody } from '../ingest/split-body.js';
 import { validateRecords } from '../ingest/validate-records.js';
 import type { CollectorMetrics } from '../metrics/collector-metrics.js';
+import type { FindingsFeed } from '../ingest/findings-feed.js';
 
 export { RETRY_AFTER_SECONDS } from '../http/bus-failure.js';
 
 export interface EventsRouteDeps {
   publish: RunEventPublisher;
+  /** When set, `?wait_ms=` answers carry the findings of the sent runs (the forwarder's --fail-on). */
+  findings?: FindingsFeed;
   metrics: CollectorMetrics;
   logger: Logger;
 }
@@ -22,7 +25,7 @@ const EMPTY = 'the body is empty; send one run event as JSON or many as NDJSON';
 
 /** POST /v1/events: one run event (JSON) or many (NDJSON); 202 once the valid ones are on the bus. */
 export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps): void {
-  app.post<{ Body: RawBody | undefined }>('/v1/events', async (request, reply) => {
+  app.post<{ Body: RawBody | undefined; Querystring: { wait_ms?: string } }>('/v1/events', async (request, reply) => {
     if (request.body === undefined) return sendError(reply, 400, 'empty_body', EMPTY);
     if (request.body.format === 'text') return sendUnsupportedMedia(reply, request.headers['content-type'], 'application/json or application/x-ndjson');
     const split = splitBody(request.body);
@@ -49,6 +52,13 @@ export function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps)
     } catch (error) {
       return sendBusFailure(reply, error, deps.logger);
     }
-    return reply.code(202).send({ accepted: outcome.accepted, rejected: errors.length, duplicates: outcome.duplicates, ...reported });
+    const body = { accepted: outcome.accepted, rejected: errors.length, duplicates: outcome.duplicates, ...reported };
+    const waitMs = Number(request.query.wait_ms);
+    if (!deps.findings || request.query.wait_ms === undefined || !Number.isFinite(waitMs)) return reply.code(202).send(body);
+    // Streamed observations: wait a little for the detector, then answer with what each run raised so far.
+    await deps.findings.waitFor(valid.map(({ event }) => event.event_id), waitMs);
+    const runs = new Map(valid.map(({ event }) => [`${event.pipeline.id}\u0000${event.run.id}`, event] as const));
+    const findings = [...runs.values()].flatMap((event) => deps.findings!.forRun(event.pipeline.id, event.run.id));
+    return reply.code(202).send({ ...body, findings });
   });
 }
