@@ -172,7 +172,12 @@ for (const sensor of ['proc', 'strace'] as const) describe(`runForward with the 
         };
       },
     });
-    setTimeout(() => forward?.('SIGTERM'), 300);
+    // The signal handler is installed once the command runs (after the sensor's set-up): cancel 300 ms after that.
+    const waiting = setInterval(() => {
+      if (!forward) return;
+      clearInterval(waiting);
+      setTimeout(() => forward?.('SIGTERM'), 300);
+    }, 20);
     const started = Date.now();
     const result = await runForward({ command: ['sleep', '30'], settings: settingsFor(collector.url), metadata: metadata('r-cancel') }, h.io);
     assert.equal(result.exitCode, 143);

@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync, type ChildProcess, type StdioNull, type StdioPipe } from 'node:child_process';
 import { once } from 'node:events';
-import { accessSync, closeSync, constants, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -190,13 +190,19 @@ export async function startTracedCommand(options: TracedCommandOptions): Promise
   child.once('error', closeKeepAlive);
 
   const killTree = (signal: NodeJS.Signals) => {
-    for (const pid of model.livePids()) {
+    // The trace may lag behind the kernel: its descendants in /proc count too, so a
+    // process whose first line was not read yet is not missed.
+    const pids = new Set([...model.livePids(), ...(child.pid ? descendantsOf(child.pid) : [])]);
+    pids.delete(child.pid ?? -1);
+    for (const pid of pids) {
       try {
         process.kill(pid, signal);
       } catch {
         // Already gone.
       }
     }
+    // strace itself only when nothing is left: on SIGTERM it would detach and let the job go on.
+    if (pids.size > 0) return;
     try {
       child.kill(signal);
     } catch {
@@ -255,4 +261,35 @@ async function runProbe(strace: string): Promise<StraceProbe> {
   const trial = await run(strace, ['-f', '--seccomp-bpf', '-qq', '-e', 'trace=execve', '-o', '/dev/null', 'true']);
   if (trial.code !== 0) return { ok: false, reason: `strace cannot trace here: ${trial.output.trim().split('\n')[0] ?? `exit ${trial.code}`}` };
   return { ok: true, version: number };
+}
+
+/** Every descendant of `root` the kernel knows, from /proc/<pid>/task/<tid>/children (bounded). */
+function descendantsOf(root: number): number[] {
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0 && found.length < 10_000) {
+    const pid = queue.shift()!;
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const task of tasks) {
+      let text = '';
+      try {
+        text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const item of text.split(' ')) {
+        const child = Number(item);
+        if (Number.isInteger(child) && child > 0) {
+          found.push(child);
+          queue.push(child);
+        }
+      }
+    }
+  }
+  return found;
 }
