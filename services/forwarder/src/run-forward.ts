@@ -207,13 +207,13 @@ async function runCommand(
 async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: Shipping | undefined, hasher: ExeHasher, now: () => Date, blocker: Blocker): Promise<SensorRun | undefined> {
   const mode = request.settings?.sensor ?? 'auto';
   if (mode === 'proc' || !request.settings) return undefined;
-  const probe = await straceAvailable();
+  const cwd = io.cwd ?? process.cwd();
+  // Side by side: each of these holds the job's start.
+  const [probe, tracked, dnsVisible] = await Promise.all([straceAvailable(), loadTrackedFiles(cwd).catch(() => undefined), dnsLookupsVisible()]);
   if (!probe.ok) {
     if (mode === 'strace') io.notice(`strace sensor unavailable (${probe.reason}): sampling /proc only`);
     return undefined;
   }
-  const cwd = io.cwd ?? process.cwd();
-  const [tracked, dnsVisible] = await Promise.all([loadTrackedFiles(cwd).catch(() => undefined), dnsLookupsVisible()]);
   const metadata = request.metadata;
   let sequence = 0;
   const failOn = request.settings.failOn;

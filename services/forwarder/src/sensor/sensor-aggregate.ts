@@ -111,7 +111,6 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
 
   const handlers: { [K in SensorEvent['kind']]: (event: Extract<SensorEvent, { kind: K }>) => void } = {
     exec(event) {
-      treePids.add(event.pid);
       if (event.ppid !== undefined) treePids.add(event.ppid);
       if (!event.ok) {
         totals.execFailures++;

@@ -48,21 +48,12 @@ export function splitTopLevel(text: string): string[] {
   let from = 0;
   let i = 0;
   while (i < text.length) {
+    const skipped = skipOpaque(text, i);
+    if (skipped !== undefined) {
+      i = skipped < 0 ? text.length : skipped;
+      continue;
+    }
     const c = text[i]!;
-    if (c === '"') {
-      i = quotedEnd(text, i);
-      continue;
-    }
-    if (c === '<' && opensAnnotation(text, i)) {
-      const end = annotationEnd(text, i);
-      i = end < 0 ? text.length : end;
-      continue;
-    }
-    if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? text.length : end + 2;
-      continue;
-    }
     const closer = OPENERS[c];
     if (closer) closers.push(closer);
     else if (c === closers[closers.length - 1]) closers.pop();
@@ -77,22 +68,33 @@ export function splitTopLevel(text: string): string[] {
   return parts;
 }
 
+/**
+ * At a string, an fd annotation or a comment (none of which may count as brackets or
+ * commas): the index just past it, -1 when it never closes; undefined anywhere else.
+ */
+function skipOpaque(text: string, i: number): number | undefined {
+  const c = text[i];
+  if (c === '"') return quotedEnd(text, i);
+  if (c === '<' && opensAnnotation(text, i)) return annotationEnd(text, i);
+  if (c === '/' && text[i + 1] === '*') {
+    const end = text.indexOf('*/', i + 2);
+    return end < 0 ? -1 : end + 2;
+  }
+  return undefined;
+}
+
 /** Index of the bracket closing the one at `start`, skipping strings and annotations; -1 if unclosed. */
 export function matchingClose(text: string, start: number): number {
   const closers: string[] = [];
   let i = start;
   while (i < text.length) {
+    const skipped = skipOpaque(text, i);
+    if (skipped !== undefined) {
+      if (skipped < 0) return -1;
+      i = skipped;
+      continue;
+    }
     const c = text[i]!;
-    if (c === '"') {
-      i = quotedEnd(text, i);
-      continue;
-    }
-    if (c === '<' && opensAnnotation(text, i)) {
-      const end = annotationEnd(text, i);
-      if (end < 0) return -1;
-      i = end;
-      continue;
-    }
     const closer = OPENERS[c];
     if (closer) closers.push(closer);
     else if (c === closers[closers.length - 1]) {
