@@ -439,6 +439,57 @@ export function runBusContract(name: string, makeBus: () => Promise<BusUnderTest
       });
     });
 
+    describe('follow', () => {
+      it('hands each of two followers every message published after it began, from every partition, and nothing from before', async () => {
+        const topic = env.topic('follow');
+        await env.bus.publish(topic, Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `old${i}` })));
+        const first: IncomingMessage[] = [];
+        const second: IncomingMessage[] = [];
+        const a = await env.bus.follow(topic, (message) => first.push(message));
+        const b = await env.bus.follow(topic, (message) => second.push(message));
+        open.add(a).add(b);
+        const sent = Array.from({ length: 40 }, (_, i) => ({ key: `k${i % 8}`, value: `new${i}`, headers: { n: String(i) } }));
+        await env.bus.publish(topic, sent);
+        await waitFor(() => first.length >= 40 && second.length >= 40, WAIT_MS, 'both followers to see 40 messages');
+        await sleep(200);
+        const expected = sent.map((message) => message.value).sort();
+        assert.deepEqual(values(first).sort(), expected, 'nothing from before follow() began, nothing twice');
+        assert.deepEqual(values(second).sort(), expected);
+        assert.ok(new Set(first.map((message) => message.partition)).size > 1, 'messages of several partitions');
+        assert.equal(first.find((message) => message.value === 'new3')!.headers.n, '3');
+        for (const key of ['k0', 'k5']) {
+          const order = first.filter((message) => message.key === key).map((message) => Number(message.headers.n));
+          assert.deepEqual(order, [...order].sort((x, y) => x - y), `per-key order of ${key}`);
+        }
+      });
+
+      it('takes nothing from a consumer group: a group subscribing later still gets every message', async () => {
+        const topic = env.topic('follow-group');
+        const seen: IncomingMessage[] = [];
+        const following = await env.bus.follow(topic, (message) => seen.push(message));
+        open.add(following);
+        await env.bus.publish(topic, [{ key: 'a', value: 'one' }, { key: 'b', value: 'two' }]);
+        await waitFor(() => seen.length === 2, WAIT_MS, 'the follower to see both');
+        const later = await consume(topic, group('late'));
+        await waitFor(() => later.messages.length >= 2, WAIT_MS, 'the group to read both');
+        assert.deepEqual(values(later.messages).sort(), ['one', 'two']);
+      });
+
+      it('hands nothing over once closed', async () => {
+        const topic = env.topic('follow-close');
+        const seen: IncomingMessage[] = [];
+        const following = await env.bus.follow(topic, (message) => seen.push(message));
+        await env.bus.publish(topic, [{ key: 'a', value: 'before' }]);
+        await waitFor(() => seen.length === 1, WAIT_MS, 'the follower to see the first');
+        await following.close();
+        await env.bus.publish(topic, [{ key: 'a', value: 'after' }]);
+        const watcher = await consume(topic, group('after-close'));
+        await waitFor(() => watcher.messages.length >= 2, WAIT_MS, 'a group to read both');
+        await sleep(200);
+        assert.deepEqual(values(seen), ['before']);
+      });
+    });
+
     it('is ready while open and not after close()', async () => {
       assert.equal(env.bus.isReady(), true);
       await env.bus.close();

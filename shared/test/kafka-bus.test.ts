@@ -23,6 +23,10 @@ function withTopics(bus: KafkaBus): Bus {
       await ensure(options.deadLetterTopic);
       return bus.subscribe(options);
     },
+    follow: async (topic, onMessage) => {
+      await ensure(topic);
+      return bus.follow(topic, onMessage);
+    },
     isReady: () => bus.isReady(),
     close: () => bus.close(),
   };

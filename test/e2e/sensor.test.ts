@@ -1,41 +1,25 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Finding, severityRank } from '@pipewatch/shared';
 import { straceAvailable } from '@pipewatch/forwarder';
-import { startDnsResponder, type DnsResponder } from '../../services/forwarder/test/trace/dns-responder.js';
-import { PIPEWATCH_BIN, spawnPipewatch, type RunningChild } from '../helpers/spawn-pipewatch.js';
+import { spawnPipewatch, type RunningChild } from '../helpers/spawn-pipewatch.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { listen, startSensorFixture, type JobResult, type SensorFixture } from './fixtures/sensor-fixture.js';
 
-const JOB = fileURLToPath(new URL('./fixtures/sensor-job.mjs', import.meta.url));
 const PIPELINE = 'agent:e2e/sensor:build';
 const MIN_RUNS = 5;
 /** The latency target from an act to its stored finding, on the embedded default. */
 const LATENCY_MS = 2000;
 
-async function listen(server: Server | HttpServer, host: string, port = 0): Promise<number> {
-  server.listen(port, host);
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
-}
-
 describe('runner sensor: pipewatch forward (strace) → pipewatch start, real processes', function () {
   this.timeout(120_000);
   let pipewatch: RunningChild | undefined;
   let dataDir: string;
-  let workspace: string;
-  let dns: DnsResponder;
-  const servers: (Server | HttpServer)[] = [];
-  let sibling: ChildProcess;
-  const env: Record<string, string> = {};
-  let run = 0;
+  let fixture: SensorFixture | undefined;
 
   before(async function () {
     const probe = await straceAvailable();
@@ -44,62 +28,18 @@ describe('runner sensor: pipewatch forward (strace) → pipewatch start, real pr
       console.warn(`strace unavailable: ${probe.reason}`);
       this.skip();
     }
-    dataDir = await mkdtemp(join(tmpdir(), 'pipewatch-e2e-sensor-'));
-    workspace = await mkdtemp(join(tmpdir(), 'pipewatch-e2e-ws-'));
-    await writeFile(join(workspace, 'main.c.txt'), '');
-    spawnSync('mkdir', ['-p', join(workspace, 'src')]);
-    await writeFile(join(workspace, 'src', 'main.c'), 'int main(void) { return 0; }\n');
-    await writeFile(join(workspace, '.gitignore'), 'build/\n');
-    const git = (...args: string[]) => assert.equal(spawnSync('git', ['-c', 'user.email=ci@example.test', '-c', 'user.name=ci', ...args], { cwd: workspace }).status, 0, `git ${args.join(' ')}`);
-    git('init', '-q');
-    git('add', '.');
-    git('commit', '-qm', 'initial');
-
-    const registry = createHttpServer((_request, response) => response.end('package bytes'));
-    const drop = createHttpServer((request, response) => {
-      request.resume();
-      request.on('end', () => response.end('ok'));
-    });
-    const pool = createServer((socket) => socket.resume());
-    servers.push(registry, drop, pool);
-    env.REGISTRY_PORT = String(await listen(registry, '127.0.0.1'));
-    env.DROP_PORT = String(await listen(drop, '127.0.0.2'));
-    await listen(pool, '127.0.0.3', 3333).catch(() => undefined);
-    dns = await startDnsResponder({ 'registry.test': { a: ['127.0.0.1'] } });
-    env.DNS_PORT = String(dns.port);
-    // A process outside the job's tree, standing in for the runner (Runner.Worker).
-    sibling = spawn('sleep', ['120'], { stdio: 'ignore' });
-    env.SIBLING_PID = String(sibling.pid);
+    dataDir = await mkdtemp(join(tmpdir(), 'pipewatch-e2e-sensor-data-'));
+    fixture = await startSensorFixture(PIPELINE);
     pipewatch = await spawnPipewatch(['start'], { PIPEWATCH_DATA_DIR: dataDir, PIPEWATCH_MIN_RUNS: String(MIN_RUNS) });
   });
 
   after(async () => {
     await pipewatch?.stop('SIGKILL');
-    sibling?.kill('SIGKILL');
-    for (const server of servers) server.close();
-    await dns?.close();
+    await fixture?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    if (workspace) await rm(workspace, { recursive: true, force: true });
   });
 
-  /** One job under `pipewatch forward`; answers its exit code and when the act happened. */
-  async function job(act: string, extra: string[] = [], collector = pipewatch!.url): Promise<{ code: number | null; runId: string; actAt?: number; endedAt: number; stderr: string }> {
-    run += 1;
-    const runId = `s${run}`;
-    const actFile = join(dataDir, `act-${runId}`);
-    const child = spawn(process.execPath, [PIPEWATCH_BIN, 'forward', '--collector', collector, '--pipeline', PIPELINE, ...extra, '--run', runId, '--sensor', 'strace', '--dns-port', env.DNS_PORT!, '--quiet', '--', process.execPath, JOB, act], {
-      cwd: workspace,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: workspace, ...env, ACT_FILE: actFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.resume();
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const [code] = (await once(child, 'close')) as [number | null];
-    const endedAt = Date.now();
-    const actAt = Number(await readFile(actFile, 'utf8').catch(() => 'NaN'));
-    return { code, runId, endedAt, stderr, ...(Number.isFinite(actAt) ? { actAt } : {}) };
-  }
+  const job = (act: string, extra: string[] = [], collector = pipewatch!.url): Promise<JobResult> => fixture!.job(act, collector, extra);
 
   async function findings(runId?: string): Promise<Finding[]> {
     const text = await readFile(join(dataDir, 'findings.ndjson'), 'utf8').catch(() => '');
@@ -174,7 +114,7 @@ describe('runner sensor: pipewatch forward (strace) → pipewatch start, real pr
     const port = await listen(closed, '127.0.0.1');
     closed.close();
     await once(closed, 'close');
-    const result = await job('curl-env', ['--fail-on', 'low', '--retries', '0', '--timeout-ms', '500', '--flush-timeout-ms', '1000', '--spool-dir', join(dataDir, 'spool')], `http://127.0.0.1:${port}`);
+    const result = await job('curl-env', ['--fail-on', 'low', '--retries', '0', '--timeout-ms', '500', '--flush-timeout-ms', '1000', '--spool-dir', join(fixture!.scratch, 'spool')], `http://127.0.0.1:${port}`);
     assert.equal(result.code, 0);
     assert.doesNotMatch(result.stderr, /stopping the job/);
   });

@@ -200,6 +200,30 @@ default: { to: [slack, pager, audit] }
     });
   });
 
+  it('sends a high finding raised while the job runs at once, without waiting for the window; the rest of its run still groups', async () => {
+    const hook = await receiver();
+    const routes = `destinations: { hook: { kind: webhook, url: "${hook.origin}/hook", body: run } }\ndefault: { to: [hook] }`;
+    const { notifier: n } = await notifier({ windowMs: 5_000, routes });
+    const [slow, cpu, egress] = runFindings('r30');
+    const streamed = { ...egress!, finding_id: 'r30-streamed', severity: 'high' as const, run: { ...egress!.run, status: 'running' as const } };
+    const started = Date.now();
+    await n.accept(streamed);
+    await waitFor('the urgent notification', () => hook.requests.length === 1, 2_000);
+    const urgentAfter = Date.now() - started;
+    assert.ok(urgentAfter < 1_000, `sent ${urgentAfter} ms after it was accepted, with a 5 s window`);
+    assert.deepEqual((JSON.parse(hook.requests[0]!.body) as { findings: Finding[] }).findings.map((f) => f.finding_id), ['r30-streamed']);
+    // The final event's findings of the same run wait for their window, and go out together.
+    await n.accept(slow!);
+    await n.accept(cpu!);
+    await sleep(500);
+    assert.equal(hook.requests.length, 1, 'findings of the finished run wait for the window');
+    // A medium finding while the job runs is not urgent either.
+    const mediumRunning = { ...cpu!, finding_id: 'r31-medium', run: { ...cpu!.run, id: 'r31', status: 'running' as const } };
+    await n.accept(mediumRunning);
+    await sleep(300);
+    assert.equal(hook.requests.length, 1, 'a medium streamed finding waits for its window');
+  });
+
   it('delivers exactly once to a receiver that answers 500 five times, then 200', async () => {
     const hook = await receiver((_request, index) => (index < 5 ? 500 : 200));
     const { notifier: n, ledgerPath } = await notifier({ windowMs: 0, retries: 6, routes: `destinations: { hook: { kind: webhook, url: "${hook.origin}/hook" } }\ndefault: { to: [hook] }` });

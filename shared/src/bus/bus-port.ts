@@ -80,6 +80,14 @@ export interface Subscription {
 export interface Bus {
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Every message published to `topic` after the returned promise resolves, from every
+   * partition, to this process alone: no consumer group shares it, nothing is committed,
+   * nothing is replayed. For caches of the present (the collector's findings feed), where
+   * missing a message while down costs nothing and rereading history would be wrong.
+   * `onMessage` must not throw; the follower never retries or dead-letters.
+   */
+  follow(topic: string, onMessage: (message: IncomingMessage) => void): Promise<Subscription>;
   /** True while the bus can accept publishes (drives /readyz). */
   isReady(): boolean;
   close(): Promise<void>;

@@ -28,6 +28,8 @@ interface TopicState {
   /** Committed next offset per partition, per consumer group. */
   groups: Map<string, number[]>;
   activeGroups: Set<string>;
+  /** Followers see each message as it is published; they hold nothing back from trimming. */
+  followers: Set<(message: IncomingMessage) => void>;
 }
 
 /**
@@ -50,6 +52,7 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
         partitions: Array.from({ length: partitionCount }, () => ({ base: 0, entries: [], waiters: new Set() })),
         groups: new Map(),
         activeGroups: new Set(),
+        followers: new Set(),
       };
       topics.set(topic, state);
     }
@@ -81,8 +84,15 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
     const touched = new Set<number>();
     for (const message of messages) {
       const partition = partitionForKey(message.key, partitionCount);
-      state.partitions[partition]!.entries.push({ key: message.key, ...storedValue(message), headers: { ...message.headers } });
+      const log = state.partitions[partition]!;
+      const stored: StoredMessage = { key: message.key, ...storedValue(message), headers: { ...message.headers } };
+      log.entries.push(stored);
       touched.add(partition);
+      if (state.followers.size > 0) {
+        const copy = { topic, partition, offset: String(log.base + log.entries.length - 1), ...stored, headers: { ...stored.headers } };
+        // Like a Kafka consumer's fetch: after the publish resolved, never inside it.
+        for (const follower of state.followers) setImmediate(follower, copy);
+      }
     }
     for (const partition of touched) {
       for (const wake of state.partitions[partition]!.waiters) wake();
@@ -172,9 +182,28 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): Bus {
     return subscription;
   }
 
+  async function follow(topic: string, onMessage: (message: IncomingMessage) => void): Promise<Subscription> {
+    const state = topicState(topic);
+    let following = true;
+    const follower = (message: IncomingMessage): void => {
+      if (following) onMessage(message);
+    };
+    state.followers.add(follower);
+    const subscription: Subscription = {
+      async close() {
+        following = false;
+        state.followers.delete(follower);
+        subscriptions.delete(subscription);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
   return {
     publish,
     subscribe,
+    follow,
     isReady: () => !closed,
     async close() {
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));

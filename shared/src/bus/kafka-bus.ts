@@ -239,6 +239,52 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
     return subscription;
   }
 
+  async function follow(topic: string, onMessage: (message: IncomingMessage) => void): Promise<Subscription> {
+    // Start at each partition's current end. A partition unknown now (no topic yet) is read
+    // from its start, since all of it is newer than this call.
+    const admin = kafka.admin();
+    await admin.connect();
+    const ends = await admin
+      .fetchTopicOffsets(topic)
+      .catch(() => [] as { partition: number; high: string }[])
+      .finally(() => admin.disconnect());
+    const groupId = `pipewatch-follow-${randomUUID()}`;
+    const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000, retry: { retries: 10, restartOnFailure: async () => !closed } });
+    let following = true;
+    // Where to go on from, per partition: the end at this call, then past the last message
+    // handed over. Re-seeking on every join matters: the group commits nothing, so after a
+    // rebalance kafkajs would start the partition over from its beginning.
+    const next = new Map(ends.map(({ partition, high }) => [partition, BigInt(high)]));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const [partition, offset] of next) consumer.seek({ topic, partition, offset: String(offset) });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    // run() resolves once the group is joined (and the seeks above are set).
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const raw of batch.messages) {
+          next.set(batch.partition, BigInt(raw.offset) + 1n);
+          if (following) onMessage(toIncoming(topic, batch.partition, raw));
+        }
+      },
+    });
+    const subscription: Subscription = {
+      async close() {
+        following = false;
+        subscriptions.delete(subscription);
+        await consumer.disconnect();
+        // The group never committed, so nothing is left behind; deleting it is tidiness only.
+        const cleanup = kafka.admin();
+        await cleanup.connect().then(() => cleanup.deleteGroups([groupId])).catch(() => undefined);
+        await cleanup.disconnect().catch(() => undefined);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
   async function readToEnd(topic: string, partitions: readonly number[], onMessage: (message: IncomingMessage) => void): Promise<void> {
     if (partitions.length === 0) return;
     const admin = kafka.admin();
@@ -259,6 +305,7 @@ export async function createKafkaBus(options: KafkaBusOptions): Promise<KafkaBus
   return {
     publish,
     subscribe,
+    follow,
     readToEnd,
     ensureTopics,
     isReady: () => producerConnected && brokerReachable && !closed,

@@ -159,8 +159,11 @@ export function createDestinationChannel(options: ChannelOptions): DestinationCh
       const open = windows.get(key);
       if (open) {
         if (!open.findings.some((known) => known.finding_id === finding.finding_id)) open.findings.push(finding);
+        if (isUrgent(finding)) closeWindow(key);
         return;
       }
+      // Nothing waits on an urgent finding: it goes out alone, and later ones of its run group again.
+      if (isUrgent(finding)) return enqueue([finding]);
       windows.set(key, { findings: [finding], timer: setTimeout(() => closeWindow(key), options.windowMs) });
     },
     flush() {
@@ -187,4 +190,14 @@ export function createDestinationChannel(options: ChannelOptions): DestinationCh
     },
     stats: () => ({ ...stats }),
   };
+}
+
+/**
+ * A high or critical finding raised while the job still runs (from a streamed partial
+ * observation) is sent without waiting for the grouping window: someone can still act
+ * before the job ends. Findings of a finished run group as before; a few seconds no
+ * longer matter there, and one message per run is easier on the person paged.
+ */
+export function isUrgent(finding: Finding): boolean {
+  return finding.run.status === 'running' && (finding.severity === 'high' || finding.severity === 'critical');
 }

@@ -1,6 +1,6 @@
 import { createSecureContext } from 'node:tls';
-import { ConfigError, errorMessage, topicNames, type Bus, type Config, type Logger } from '@pipewatch/shared';
-import { buildCollectorApp, createEventDedupe, listenCollector, type CollectorDeps } from '@pipewatch/collector';
+import { ConfigError, decodeJson, errorMessage, Finding, topicNames, type Bus, type Config, type Logger } from '@pipewatch/shared';
+import { buildCollectorApp, createEventDedupe, createFindingsFeed, listenCollector, type CollectorDeps } from '@pipewatch/collector';
 import { readConfiguredFile } from './configured-file.js';
 
 export interface RunningService {
@@ -19,12 +19,19 @@ export async function startCollectorOn(
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
   extensions: NonNullable<CollectorDeps['extensions']> = [],
-  findings?: CollectorDeps['findings'],
 ): Promise<RunningService> {
   const tokens = config.PIPEWATCH_INGEST_TOKENS ?? [];
+  const topics = topicNames(config.PIPEWATCH_TOPIC_PREFIX);
+  // Findings by run, so a streamed observation is answered with what its run raised so far
+  // (forward --fail-on). Each collector follows the findings topic on its own, from now on.
+  const findings = createFindingsFeed();
+  const feed = await bus.follow(topics.findings, (message) => {
+    const parsed = Finding.safeParse(decodeJson(message));
+    if (parsed.success) findings.record(parsed.data);
+  });
   const app = buildCollectorApp({
     bus,
-    topics: topicNames(config.PIPEWATCH_TOPIC_PREFIX),
+    topics,
     logger,
     tokens,
     maxBodyBytes: config.PIPEWATCH_MAX_BODY_BYTES,
@@ -34,7 +41,7 @@ export async function startCollectorOn(
     knownSecretValues: knownSecretValues(config.PIPEWATCH_SECRET_NAMES ?? [], env, logger),
     maxLogLines: config.PIPEWATCH_MAX_LOG_LINES,
     extensions,
-    ...(findings ? { findings } : {}),
+    findings,
     ...collectorTls(config),
   });
   const server = await listenCollector(app, {
@@ -48,7 +55,13 @@ export async function startCollectorOn(
     gitlab: config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN ? 'on' : 'off',
     jenkins: 'on',
   });
-  return { address: server.address, stop: () => server.close() };
+  return {
+    address: server.address,
+    async stop() {
+      await server.close();
+      await feed.close();
+    },
+  };
 }
 
 /** The values of the named variables; names without a value are reported by name, never a value logged. */

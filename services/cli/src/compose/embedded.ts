@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
-import { createInMemoryBus, decodeJson, Finding, topicNames, type Config, type Logger } from '@pipewatch/shared';
+import { createInMemoryBus, topicNames, type Config, type Logger } from '@pipewatch/shared';
 import { createFileBaselineStore, startDetector } from '@pipewatch/detector';
-import { createFindingsFeed } from '@pipewatch/collector';
 import { createNdjsonFileSink, startAlerter } from '@pipewatch/alerter';
 import { settingsFromConfig } from '../settings-from-config.js';
 import { startCollectorOn } from './collector-service.js';
@@ -36,26 +35,14 @@ export async function startEmbedded(config: Config, logger: Logger, env: Record<
   const store = await createFileBaselineStore({ path: join(dataDir, 'baselines.ndjson') });
   const detector = await startDetector({ bus, topics, store, settings: settingsFromConfig(config), logger });
 
-  // Findings by run, so a streamed observation is answered with what its run raised (forward --fail-on).
-  const feed = createFindingsFeed();
-  const feedSubscription = await bus.subscribe({
-    topic: topics.findings,
-    group: 'pipewatch-collector-feed',
-    deadLetterTopic: topics.deadLetter,
-    async handler(message) {
-      const parsed = Finding.safeParse(decodeJson(message));
-      if (parsed.success) feed.record(parsed.data);
-    },
-  });
   // The console reads what the detector and alerter write in the data dir.
-  const server = await startCollectorOn(bus, config, logger, env, [embeddedConsoleExtension(config, logger)], feed);
+  const server = await startCollectorOn(bus, config, logger, env, [embeddedConsoleExtension(config, logger)]);
   logger.info('embedded pipeline ready', { data_dir: dataDir, baselines: store.size() });
 
   return {
     address: server.address ?? '',
     async stop() {
       await server.stop();
-      await feedSubscription.close();
       await detector.close();
       await alerter.close(); // closes its sinks and the notifier too
       await store.close();
