@@ -8,6 +8,7 @@ import { Finding, severityRank } from '@pipewatch/shared';
 import { straceAvailable } from '@pipewatch/forwarder';
 import { spawnPipewatch, type RunningChild } from '../helpers/spawn-pipewatch.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { listen, startSensorFixture, type JobResult, type SensorFixture } from './fixtures/sensor-fixture.js';
 
 const PIPELINE = 'agent:e2e/sensor:build';
@@ -20,6 +21,8 @@ describe('runner sensor: pipewatch forward (strace) → pipewatch start, real pr
   let pipewatch: RunningChild | undefined;
   let dataDir: string;
   let fixture: SensorFixture | undefined;
+  /** Stands in for Slack: grouped per run, so it shows whether a streamed finding waits for the window. */
+  let slack: WebhookReceiver | undefined;
 
   before(async function () {
     const probe = await straceAvailable();
@@ -30,12 +33,19 @@ describe('runner sensor: pipewatch forward (strace) → pipewatch start, real pr
     }
     dataDir = await mkdtemp(join(tmpdir(), 'pipewatch-e2e-sensor-data-'));
     fixture = await startSensorFixture(PIPELINE);
-    pipewatch = await spawnPipewatch(['start'], { PIPEWATCH_DATA_DIR: dataDir, PIPEWATCH_MIN_RUNS: String(MIN_RUNS) });
+    slack = await startWebhookReceiver();
+    pipewatch = await spawnPipewatch(['start'], {
+      PIPEWATCH_DATA_DIR: dataDir,
+      PIPEWATCH_MIN_RUNS: String(MIN_RUNS),
+      PIPEWATCH_SLACK_WEBHOOK_URL: slack.url,
+      PIPEWATCH_ALLOW_PRIVATE_DESTINATIONS: 'loopback',
+    });
   });
 
   after(async () => {
     await pipewatch?.stop('SIGKILL');
     await fixture?.close();
+    await slack?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -89,7 +99,16 @@ describe('runner sensor: pipewatch forward (strace) → pipewatch start, real pr
         assert.ok(latency < LATENCY_MS, `${rule} came ${latency} ms after the act`);
         assert.ok(latency >= 0, 'the finding follows the act');
         // Streamed: judged from a partial observation while the job ran, not from the final run event.
-        if (!rule.startsWith('log.')) assert.equal(first.run.status, 'running', `${rule} came from a partial observation`);
+        if (!rule.startsWith('log.')) {
+          assert.equal(first.run.status, 'running', `${rule} came from a partial observation`);
+          // And it reached a person without waiting for the run's grouping window (2 s).
+          const names = (body: string): boolean => body.includes(`run ${result.runId}:`) && body.includes(`\`${rule}\``);
+          await waitFor(async () => slack!.received.some((request) => names(request.body)), `the Slack message for ${rule}`);
+          const message = slack!.received.find((request) => names(request.body))!;
+          const notified = message.at - result.actAt!;
+          console.log(`      ${act} → Slack message after ${notified} ms`);
+          assert.ok(notified < LATENCY_MS, `the Slack message came ${notified} ms after the act`);
+        }
       }
       if (act === 'swap-source') {
         // The final run event knows the file was put back: the SUNSPOT pattern, critical.

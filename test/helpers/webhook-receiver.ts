@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   body: string;
+  /** When the request was complete (epoch ms). */
+  at: number;
 }
 
 export interface WebhookReceiver {
@@ -19,7 +21,7 @@ export async function startWebhookReceiver(status = 200): Promise<WebhookReceive
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
       response.writeHead(status).end();
     });
   });
