@@ -84,6 +84,30 @@ describe('sensor rules', () => {
       assert.deepEqual(rules(findings), ['access.runner.memory_read:critical', 'access.runner.memory_read:critical']);
       assert.match(findings[0]!.summary, /rotate/);
     });
+
+    it('is high for a refused attempt, with a summary that says nothing was read, and critical again for a read that got through', () => {
+      const denied = { path: '/proc/812/mem', target_pid: 812, target_exe: '/runner/bin/Runner.Worker', denied: true };
+      const run = makeRun(2, { access: { ...base, memory_reads: [denied] } });
+      const [finding] = detectRun(undefined, run, DEFAULT_SETTINGS, run.occurred_at).findings;
+      assert.equal(`${finding!.rule.id}:${finding!.severity}`, 'access.runner.memory_read:high');
+      assert.match(finding!.summary, /was refused; nothing was read/);
+      const { denied: _denied, ...read } = denied;
+      const later = makeRun(2, { access: { ...base, memory_reads: [read] } });
+      const [again] = detectRun(undefined, later, DEFAULT_SETTINGS, later.occurred_at).findings;
+      assert.equal(again!.severity, 'critical');
+      assert.notEqual(again!.finding_id, finding!.finding_id, 'its own finding, not a duplicate of the attempt');
+    });
+  });
+
+  describe('failed connects (access.egress[].connected false)', () => {
+    it('still count as a new raw-IP destination, and the summary says the attempt failed', () => {
+      const baseline = trained();
+      const run = makeRun(801, { access: { ...base, egress: [...base.egress!, { ip: '203.0.113.44', port: 443, resolved: false, connected: false }] } });
+      const findings = detectRun(baseline, run, DEFAULT_SETTINGS, run.occurred_at).findings.filter((finding) => finding.rule.id === 'access.egress.unresolved_ip');
+      assert.equal(findings.length, 1);
+      assert.equal(findings[0]!.severity, 'high');
+      assert.match(findings[0]!.summary, /^Tried to connect \(refused or unreachable\) to 203\.0\.113\.44:443/);
+    });
   });
 
   describe('partial observations (run.status running)', () => {

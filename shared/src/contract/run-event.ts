@@ -64,6 +64,8 @@ export const Egress = z.strictObject({
   bytes_in: NonNegative.optional(),
   protocol: z.enum(['tcp', 'udp']).optional(),
   resolved: z.boolean().optional(),
+  /** false: every connect to it failed (refused, unreachable, blocked); the attempt still counts (runner sensor). */
+  connected: z.boolean().optional(),
 });
 export type Egress = z.infer<typeof Egress>;
 
@@ -97,6 +99,8 @@ export const MemoryRead = z.strictObject({
   target_pid: z.number().int().nonnegative().optional(),
   target_exe: z.string().max(1000).optional(),
   by: z.string().max(1000).optional(),
+  /** The open was refused (EACCES/EPERM): an attempt, nothing was read. */
+  denied: z.boolean().optional(),
 });
 
 export const Access = z.strictObject({

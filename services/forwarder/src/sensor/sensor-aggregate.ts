@@ -21,6 +21,7 @@ export interface SensedMemoryRead {
   target_pid: number;
   target_exe?: string;
   by?: string;
+  denied?: true;
 }
 
 /** What the sensor saw, in the run event's own terms (sha256 of executables is added by the caller). */
@@ -89,6 +90,7 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
   const workspace = options.workspace ? options.workspace.replace(/\/+$/, '') + '/' : undefined;
   const listed = (path: string): boolean => !(workspace && path.startsWith(workspace)) && !/^\/(dev|proc|sys)\//.test(path);
   const memoryReads = new Map<string, SensedMemoryRead>();
+  const reached = new WeakSet<Egress>();
   const sourceWrites = new Map<string, SourceWrite>();
   let fresh = emptyAccess();
   const totals: SensorTotals = { processesStarted: 0, execFailures: 0, connections: 0, dnsAnswers: 0, filesWritten: 0, filesWrittenDropped: 0, bytesSent: 0, bytesReceived: 0 };
@@ -135,6 +137,11 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
       const found = destination(event.ip, event.port, event.protocol);
       if (!found) return;
       if (event.host) found.entry.host ??= event.host;
+      // `connected: false` only while every attempt to it failed; the common case stays unmarked.
+      if (!event.error) {
+        reached.add(found.entry);
+        delete found.entry.connected;
+      } else if (!reached.has(found.entry)) found.entry.connected = false;
       if (event.resolved) found.entry.resolved = true;
       else if (options.dnsVisible && found.entry.resolved === undefined && !found.entry.host) found.entry.resolved = false;
       announce(found);
@@ -170,10 +177,16 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
     proc_read(event) {
       // The job reading its own processes (a test harness, ps) is ordinary; another tree's is not.
       if (event.targetPid === event.pid || treePids.has(event.targetPid)) return;
-      if (memoryReads.has(event.path) || memoryReads.size >= MAX_MEMORY_READS) return;
+      const known = memoryReads.get(event.path);
+      if (known) {
+        // A denied attempt followed by a read that got through (sudo) is a read.
+        if (known.denied && !event.error) delete known.denied;
+        return;
+      }
+      if (memoryReads.size >= MAX_MEMORY_READS) return;
       const targetExe = exeOf(event.targetPid);
       const by = exeByPid.get(event.pid);
-      const read: SensedMemoryRead = { path: event.path, target_pid: event.targetPid, ...(targetExe ? { target_exe: targetExe } : {}), ...(by ? { by } : {}) };
+      const read: SensedMemoryRead = { path: event.path, target_pid: event.targetPid, ...(targetExe ? { target_exe: targetExe } : {}), ...(by ? { by } : {}), ...(event.error ? { denied: true as const } : {}) };
       memoryReads.set(event.path, read);
       fresh.memory_reads.push(read);
     },

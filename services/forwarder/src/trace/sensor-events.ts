@@ -35,6 +35,8 @@ export interface ConnectEvent {
   host?: string;
   /** true when a DNS answer the tree received named this IP before the connect. */
   resolved: boolean;
+  /** The errno of a connect that failed (ECONNREFUSED, ENETUNREACH...): an attempt, still a destination. */
+  error?: string;
 }
 
 export interface DnsAnswerEvent {
@@ -80,6 +82,8 @@ export interface ProcReadEvent {
   path: string;
   targetPid: number;
   what: 'mem' | 'environ' | 'maps';
+  /** The errno when the open was refused (EACCES, EPERM): the attempt is what matters. */
+  error?: string;
 }
 
 export interface ExitEvent {

@@ -27,6 +27,9 @@ import {
   type Sockaddr,
 } from './strace-values.js';
 
+/** connect() errnos that mean "under way", not "failed". */
+const IN_PROGRESS = new Set(['EINPROGRESS', 'EALREADY', 'EISCONN', 'EAGAIN']);
+
 export interface TraceModelOptions {
   /** The clock for `at` (ms since the epoch). */
   now?: () => number;
@@ -204,7 +207,8 @@ export function createTraceModel(options: TraceModelOptions = {}): TraceModel {
   }
 
   function onOpen(record: SyscallRecord, args: string[], pid: number, proc: Proc) {
-    if (record.ret === undefined || record.ret < 0) return;
+    if (record.ret === undefined) return;
+    const failed = record.ret < 0;
     const layout = record.name === 'openat' || record.name === 'openat2' ? { dirfd: args[0], path: args[1], flags: args[2] } : { path: args[0], flags: record.name === 'creat' ? 'O_WRONLY|O_CREAT|O_TRUNC' : args[1] };
     const raw = layout.path === undefined ? undefined : parseCText(layout.path);
     if (raw === undefined) return;
@@ -212,9 +216,12 @@ export function createTraceModel(options: TraceModelOptions = {}): TraceModel {
     const resolved = annotatedPath(record);
     const proc_ = procTarget(resolved?.path ?? requested, pid) ?? procTarget(requested, pid);
     if (proc_) {
-      emit({ kind: 'proc_read', at, pid, path: proc_.path, targetPid: proc_.targetPid, what: proc_.what });
+      // A refused open of another process's memory is an attempt worth reporting; ENOENT (gone) is not.
+      if (failed && record.errno !== 'EACCES' && record.errno !== 'EPERM') return;
+      emit({ kind: 'proc_read', at, pid, path: proc_.path, targetPid: proc_.targetPid, what: proc_.what, ...(failed ? { error: record.errno ?? 'EACCES' } : {}) });
       return;
     }
+    if (failed) return;
     const flags = parseOpenFlags(layout.flags ?? '');
     if (!flags.write || resolved?.device) return;
     emit({ kind: 'file', at, pid, path: resolved?.path ?? requested, op: flags.create ? 'create' : flags.truncate ? 'truncate' : 'write' });
@@ -274,13 +281,16 @@ export function createTraceModel(options: TraceModelOptions = {}): TraceModel {
   }
 
   function onConnect(record: SyscallRecord, args: string[], pid: number) {
-    if (record.ret !== 0 && record.errno !== 'EINPROGRESS') return;
+    if (record.ret === undefined) return;
+    // EINPROGRESS is a non-blocking connect under way; EALREADY/EISCONN repeat one. Any other
+    // errno is a failed attempt (refused, unreachable, blocked): still a destination the job chose.
+    const failed = record.ret !== 0 && !IN_PROGRESS.has(record.errno ?? '') ? (record.errno ?? 'EIO') : undefined;
     const address = parseSockaddr(args[1] ?? '');
     if (!isInetSockaddr(address)) return;
     const peer = peerOf(args[0], address, 'tcp');
     if (!peer) return;
     const host = ipNames.get(address.ip);
-    emit({ kind: 'connect', at, pid, ip: address.ip, port: address.port, protocol: peer.protocol, resolved: host !== undefined, ...(host !== undefined ? { host } : {}) });
+    emit({ kind: 'connect', at, pid, ip: address.ip, port: address.port, protocol: peer.protocol, resolved: host !== undefined, ...(host !== undefined ? { host } : {}), ...(failed ? { error: failed } : {}) });
   }
 
   function onDns(peer: Peer, direction: 'sent' | 'received', payload: Buffer, pid: number) {

@@ -60,6 +60,24 @@ describe('sensor aggregate', () => {
     assert.deepEqual(aggregate.all().memory_reads, [{ path: '/proc/812/mem', target_pid: 812, target_exe: '/runner/bin/Runner.Worker', by: '/usr/bin/python3' }]);
   });
 
+  it('marks a refused memory read as denied until one gets through, and a destination as not connected until a connect succeeds', () => {
+    const aggregate = createSensorAggregate({ dnsVisible: true, exeOf: () => '/runner/bin/Runner.Worker' });
+    aggregate.add(exec(30, '/usr/bin/python3', ['python3']));
+    aggregate.add({ kind: 'proc_read', at, pid: 30, path: '/proc/812/mem', targetPid: 812, what: 'mem', error: 'EACCES' });
+    assert.equal(aggregate.all().memory_reads[0]!.denied, true);
+    aggregate.add({ kind: 'proc_read', at, pid: 30, path: '/proc/812/mem', targetPid: 812, what: 'mem' });
+    assert.equal(aggregate.all().memory_reads[0]!.denied, undefined, 'a later read that got through is a read');
+
+    aggregate.add({ kind: 'connect', at, pid: 30, ip: '203.0.113.5', port: 443, protocol: 'tcp', resolved: false, error: 'ECONNREFUSED' });
+    aggregate.add({ kind: 'connect', at, pid: 30, ip: '203.0.113.6', port: 443, protocol: 'tcp', resolved: false });
+    aggregate.add({ kind: 'connect', at, pid: 30, ip: '203.0.113.6', port: 443, protocol: 'tcp', resolved: false, error: 'ETIMEDOUT' });
+    const byIp = new Map(aggregate.all().egress.map((entry) => [entry.ip, entry]));
+    assert.equal(byIp.get('203.0.113.5')!.connected, false, 'every attempt failed');
+    assert.equal(byIp.get('203.0.113.6')!.connected, undefined, 'one attempt got through');
+    aggregate.add({ kind: 'connect', at, pid: 30, ip: '203.0.113.5', port: 443, protocol: 'tcp', resolved: false });
+    assert.equal(new Map(aggregate.all().egress.map((entry) => [entry.ip, entry])).get('203.0.113.5')!.connected, undefined);
+  });
+
   it('bounds files_written at 1,000 paths outside the workspace and counts the rest', () => {
     const aggregate = createSensorAggregate({ dnsVisible: true, workspace: '/work/app' });
     aggregate.add({ kind: 'file', at, pid: 1, path: '/work/app/dist/index.js', op: 'write' });

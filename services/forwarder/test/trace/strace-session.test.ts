@@ -138,6 +138,14 @@ describe('startTracedCommand (real processes under strace)', function () {
     ]);
   });
 
+  it('reports a refused open of another process\'s memory as a denied attempt, and a vanished one not at all', async () => {
+    // As root, drop to nobody so /proc/1/environ is refused; as anyone else it already is.
+    const asNobody = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const run = await traced(['sh', '-c', `${asNobody.join(' ')} cat /proc/1/environ > /dev/null 2>&1; cat /proc/999999999/mem 2>/dev/null; true`]);
+    const reads = of(run.events, 'proc_read');
+    assert.deepEqual(reads.map((event) => [event.targetPid, event.what, event.error]), [[1, 'environ', 'EACCES']]);
+  });
+
   describe('network', () => {
     let server: Server;
     let port: number;
@@ -167,6 +175,17 @@ describe('startTracedCommand (real processes under strace)', function () {
       const sent = traffic.reduce((sum, event) => sum + event.sent, 0);
       assert.ok(bodies.length > 0 && sent > bodies[bodies.length - 1]!, `sent ${sent} bytes, more than the ${bodies.at(-1)} byte body`);
       assert.ok(traffic.some((event) => event.received > 0));
+    });
+
+    it('reports a refused connect as an attempt with its errno, and curl\'s non-blocking refused connect as a destination', async () => {
+      // Nothing listens on 127.0.0.4:9. bash's /dev/tcp connects blocking, so the refusal is the connect's own result.
+      const run = await traced(['sh', '-c', 'bash -c "echo x > /dev/tcp/127.0.0.4/9" 2>/dev/null; curl -s -m 1 http://127.0.0.4:9/ ; true']);
+      const attempts = of(run.events, 'connect').filter((event) => event.ip === '127.0.0.4' && event.port === 9);
+      const bash = of(run.events, 'exec').find((event) => event.argv[0] === 'bash')!;
+      const curl = of(run.events, 'exec').find((event) => event.argv[0] === 'curl')!;
+      assert.deepEqual(attempts.find((event) => event.pid === bash.pid)?.error, 'ECONNREFUSED');
+      // curl learns of the refusal later, from poll and SO_ERROR, which are not traced: still reported as a destination.
+      assert.ok(attempts.some((event) => event.pid === curl.pid), 'curl\'s attempt is seen');
     });
 
     describe('with a loopback DNS responder', () => {

@@ -86,10 +86,12 @@ describe('createTraceModel', () => {
       `400  open(${q('/proc/80/mem')}, O_RDWR) = 4<${hx('/proc/80/mem')}>`,
       `400  openat(${cwd('/')}, ${q('/proc/80/status')}, O_RDONLY) = 3<${hx('/proc/80/status')}>`,
     ]);
-    assert.deepEqual(of(events, 'proc_read').map((event) => [event.targetPid, event.what, event.path]), [
-      [77, 'environ', '/proc/77/environ'],
-      [400, 'environ', '/proc/400/environ'],
-      [80, 'mem', '/proc/80/mem'],
+    assert.deepEqual(of(events, 'proc_read').map((event) => [event.targetPid, event.what, event.path, event.error]), [
+      [77, 'environ', '/proc/77/environ', undefined],
+      [400, 'environ', '/proc/400/environ', undefined],
+      // Refused: reported as an attempt (the aggregate drops the job's reads of itself).
+      [400, 'maps', '/proc/thread-self/maps', 'EACCES'],
+      [80, 'mem', '/proc/80/mem', undefined],
     ]);
     assert.deepEqual(of(events, 'file'), [], 'an O_RDWR open of /proc/N/mem is a proc_read, not a file write');
   });

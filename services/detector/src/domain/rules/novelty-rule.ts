@@ -59,7 +59,7 @@ function egressFindings(context: RuleContext): Candidate[] {
         severity: badPort ? 'critical' : 'high',
         score: badPort ? 0.95 : 0.85,
         subject: key,
-        summary: `Connected to ${where} by bare IP with no DNS lookup first, never seen in ${runs} runs; hard-coded addresses are typical of implants and exfiltration: find the step that made it and treat the job's secrets as exposed.`,
+        summary: `${egress.connected === false ? 'Tried to connect (refused or unreachable) to' : 'Connected to'} ${where} by bare IP with no DNS lookup first, never seen in ${runs} runs; hard-coded addresses are typical of implants and exfiltration: find the step that made it and treat the job's secrets as exposed.`,
         evidence: { observed: { ...egress }, baseline: normal() },
         mitigations: ['D1590'],
       });
@@ -78,7 +78,7 @@ function egressFindings(context: RuleContext): Candidate[] {
       severity,
       score: badPort ? 0.85 : note ? 0.35 : 0.6,
       subject: key,
-      summary: `Connected to ${where}, which this pipeline has not contacted in ${runs} runs${badPort ? ' (a port used by mining pools and reverse shells)' : ''}; check which step opened it and whether it could carry secrets out.`,
+      summary: `${egress.connected === false ? 'Tried to connect (refused or unreachable) to' : 'Connected to'} ${where}, which this pipeline has not contacted in ${runs} runs${badPort ? ' (a port used by mining pools and reverse shells)' : ''}; check which step opened it and whether it could carry secrets out.`,
       evidence: { observed: { ...egress }, same_site_as_known_host: sameSite, public_download_host: distribution, baseline: normal() },
       mitigations: ['D1590'],
     });
