@@ -31,6 +31,8 @@ export interface RunEventInput {
   step?: string;
   /** What the syscall sensor saw; replaces the sampled processes and connections when present. */
   sensed?: { access: SensedAccess; totals: SensorTotals };
+  /** Interface byte counters over the job (/proc/net/dev), used when there is no sensor. */
+  network?: { tx: number; rx: number };
 }
 
 /** Turns what the forwarder saw into a `pipewatch.run/v1` event with source `agent`. */
@@ -52,7 +54,7 @@ export function buildRunEvent(input: RunEventInput): RunEvent {
       max_rss_mb: round(observation.maxRssBytes / (1024 * 1024), 1),
       process_count: observation.processCount,
       ...(observation.diskWriteBytes !== undefined ? { disk_write_bytes: observation.diskWriteBytes } : {}),
-      ...(input.sensed ? sensedResources(input.sensed.totals, observation.processCount) : {}),
+      ...(input.sensed ? sensedResources(input.sensed.totals, observation.processCount) : input.network ? { net_tx_bytes: input.network.tx, net_rx_bytes: input.network.rx } : {}),
     },
     access: input.sensed ? sensedAccess(input.sensed.access, input.hashes) : {
       egress: observation.egress.slice(0, MAX_LIST).map((connection) => ({

@@ -37,6 +37,6 @@ export {
   type NetSocket,
   type NetProtocol,
 } from './proc/parse-net-table.js';
-export { parseProcIo, parsePageSize } from './proc/parse-misc.js';
+export { parseNetDev, parseProcIo, parsePageSize } from './proc/parse-misc.js';
 export { createProcReader, type ProcReader } from './proc/proc-reader.js';
 export { createExeHasher, sha256File, type ExeHasher } from './proc/exe-hasher.js';

@@ -143,6 +143,9 @@ async function runCommand(
   const hasher = createExeHasher();
   const blocker: Blocker = {};
   const sensor = await prepareSensor(request, io, shipping, hasher, now, blocker);
+  // Without the sensor's per-destination bytes, the interfaces' counters stand in, only where the
+  // machine runs this job alone (a GitHub-hosted runner, or PIPEWATCH_NET_DEV=1 said so).
+  const netBefore = !sensor && singleJobMachine(io.env) ? await proc.netDev() : undefined;
   const startedAt = now();
   const spawnOptions = { env: commandEnv(io.env), stdin: io.childStdin ?? 'inherit', ...(io.cwd ? { cwd: io.cwd } : {}) } as const;
   const started: StartedCommand = sensor
@@ -190,12 +193,14 @@ async function runCommand(
   await settleOutput(child, output);
   if (traceDone) await withinMs(traceDone.then(() => true), CLOSE_GRACE_MS, false);
   const sensed = sensor ? await sensor.finish() : undefined;
+  const netAfter = netBefore ? await proc.netDev() : undefined;
+  const network = netBefore && netAfter ? { tx: Math.max(0, netAfter.tx - netBefore.tx), rx: Math.max(0, netAfter.rx - netBefore.rx) } : undefined;
   blocker.block = undefined;
   const commandCode = exitCodeOf(code, signal);
   // A job stopped on a finding fails, even if the command shrugged off the signal.
   const exitCode = blocked && commandCode === 0 ? 1 : commandCode;
   const outcome: RunOutcome = { exitCode, ...(signal ? { signal } : {}), cancelled, startedAt, finishedAt, cpuTicks: observation.cpuTicks, command: command[0] };
-  const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore, ...(sensed ? { sensed } : {}) }, io.notice) : undefined;
+  const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore, ...(sensed ? { sensed } : {}), ...(network ? { network } : {}) }, io.notice) : undefined;
   return { exitCode, ...(signal ? { signal } : {}), ...(event ? { event } : {}), observation };
 }
 
@@ -281,6 +286,7 @@ interface Observed {
   outcome: RunOutcome;
   reapedBefore: number;
   sensed?: Awaited<ReturnType<SensorRun['finish']>>;
+  network?: { tx: number; rx: number };
 }
 
 /** Builds, checks and queues the run event; a failure here is told, never thrown. */
@@ -310,6 +316,7 @@ async function describeRun(metadata: CiMetadata, shipping: Shipping, observed: O
     hashes,
     step,
     ...(observed.sensed ? { sensed: observed.sensed } : {}),
+    ...(observed.network ? { network: observed.network } : {}),
     outcome: { ...observed.outcome, cpuTicks: Math.max(observed.outcome.cpuTicks, reapedTicks) },
   });
 }
@@ -352,4 +359,9 @@ function reportTrouble(shipping: Shipping, notice: (message: string) => void): v
   if (stats.spoolDropped > 0) notice(`spool full: dropped the ${stats.spoolDropped} oldest records`);
   if (stats.logsUnsupported) notice('the collector has no /v1/logs (404): logs were not shipped');
   else if (stats.dropped > 0) notice(`the collector refused ${stats.dropped} records (${stats.lastError ?? 'unknown error'})`);
+}
+
+/** A machine that runs one job at a time, so its interface counters are the job's traffic. */
+function singleJobMachine(env: Record<string, string | undefined> | undefined): boolean {
+  return env?.RUNNER_ENVIRONMENT === 'github-hosted' || env?.PIPEWATCH_NET_DEV === '1';
 }

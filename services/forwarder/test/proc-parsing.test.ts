@@ -9,6 +9,7 @@ import {
   parseFdLink,
   parseNetTable,
   parsePageSize,
+  parseNetDev,
   parseProcIo,
   parseProcStat,
   parseUnixInodes,
@@ -18,6 +19,12 @@ import {
 const sample = (name: string): string => readFileSync(new URL(`./fixtures/proc/${name}`, import.meta.url), 'utf8');
 
 describe('/proc parsing', () => {
+  it('parseNetDev sums the interfaces but loopback, receive and transmit bytes (a capture of /proc/net/dev)', () => {
+    // eth0 received 690,227,278 and sent 2,798,251 bytes; lo's 341 MB and the idle ifb devices do not count.
+    assert.deepEqual(parseNetDev(sample('net-dev.txt')), { rx: 690_227_278, tx: 2_798_251 });
+    assert.deepEqual(parseNetDev('garbage\n  x: 1 2\n'), { rx: 0, tx: 0 });
+  });
+
   describe('parseProcStat', () => {
     const cases = [
       {

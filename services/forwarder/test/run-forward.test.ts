@@ -19,6 +19,7 @@ import {
   type CiMetadata,
   type ForwardIo,
   type ForwarderFlags,
+  createProcReader,
 } from '../src/index.js';
 import { closedPort, startRecordingCollector, type RecordingCollector } from './helpers/recording-collector.js';
 
@@ -148,6 +149,23 @@ for (const sensor of ['proc', 'strace'] as const) describe(`runForward with the 
     assert.equal(result.exitCode, 0);
     assert.equal(h.stdout().toString(), 'ok\n');
     assert.equal(RunEvent.parse(collector.bodiesFor('/v1/events')[0]).run.status, 'success');
+  });
+
+  it('reports the interfaces\' byte counters over the job as net bytes only on a single-job machine, and only without the syscall sensor', async () => {
+    // Counters that move by a known amount between the job's start and its end.
+    const readings = [{ rx: 1_000, tx: 500 }, { rx: 4_000, tx: 2_500 }];
+    const proc = { ...createProcReader(), netDev: async () => readings.shift() };
+    const hosted = harness({ proc, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PIPEWATCH_TOKEN: TOKEN, RUNNER_ENVIRONMENT: 'github-hosted' } });
+    await runForward({ command: ['sh', '-c', 'true'], settings: settingsFor(collector.url), metadata: metadata('r-net') }, hosted.io);
+    const shared = harness({ proc: { ...createProcReader(), netDev: async () => ({ rx: 9, tx: 9 }) } });
+    await runForward({ command: ['sh', '-c', 'true'], settings: settingsFor(collector.url), metadata: metadata('r-net-shared') }, shared.io);
+    const byRun = new Map(finalEvents().map((event) => [event.run.id, event]));
+    const resources = byRun.get('r-net')!.resources!;
+    if (sensor === 'proc') assert.deepEqual([resources.net_rx_bytes, resources.net_tx_bytes], [3_000, 2_000]);
+    // The sensor counts the job's own bytes per destination instead (none here).
+    else assert.deepEqual([resources.net_rx_bytes, resources.net_tx_bytes], [0, 0]);
+    const sharedResources = byRun.get('r-net-shared')!.resources!;
+    if (sensor === 'proc') assert.equal(sharedResources.net_rx_bytes, undefined, 'a shared host\'s counters are everyone\'s traffic');
   });
 
   for (const [signal, code] of [['TERM', 143], ['KILL', 137]] as const) {

@@ -2,7 +2,7 @@ import { readFile, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFdLink, parseExeLink, type FdTarget } from './parse-fd-link.js';
 import { parseNetTable, parseUnixInodes, type NetProtocol, type NetSocket } from './parse-net-table.js';
-import { parseProcIo, parsePageSize } from './parse-misc.js';
+import { parseNetDev, parseProcIo, parsePageSize } from './parse-misc.js';
 import { parseProcStat, type ProcStat } from './parse-stat.js';
 
 /** Most processes hold a few dozen fds; reading thousands every tick would cost more than it tells. */
@@ -23,12 +23,18 @@ export interface ProcReader {
   netSockets(pid: number): Promise<NetSocket[]>;
   unixInodes(pid: number): Promise<Set<number>>;
   pageSize(): Promise<number>;
+  /** Bytes in and out of this network namespace's non-loopback interfaces so far. */
+  netDev(): Promise<{ rx: number; tx: number } | undefined>;
 }
 
 export function createProcReader(root = '/proc', littleEndian = true): ProcReader {
   const text = (path: string): Promise<string | undefined> => readFile(join(root, path), 'utf8').catch(() => undefined);
   return {
     root,
+    async netDev() {
+      const body = await text('net/dev');
+      return body === undefined ? undefined : parseNetDev(body);
+    },
     async listPids() {
       const names = await readdir(root).catch(() => [] as string[]);
       return names.filter((name) => /^\d+$/.test(name)).map(Number);
