@@ -122,29 +122,42 @@ export function parseCString(token: string): CString | undefined {
   if (end > text.length || text[end - 1] !== '"' || end < 2) return undefined;
   const rest = text.slice(end);
   if (rest !== '' && rest !== '...') return undefined;
-  const bytes: number[] = [];
+  // With -xx nearly every byte is `\xHH`: decode into a buffer sized for the worst case
+  // (one byte per character), by char codes, without a regex or a substring per byte.
+  const bytes = Buffer.allocUnsafe(end);
+  let n = 0;
   for (let i = 1; i < end - 1; i++) {
-    const c = text[i]!;
-    if (c !== '\\') {
-      bytes.push(c.charCodeAt(0) & 0xff);
+    const code = text.charCodeAt(i);
+    if (code !== 92 /* \ */) {
+      bytes[n++] = code & 0xff;
       continue;
     }
     const next = text[i + 1] ?? '';
-    if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
-      bytes.push(parseInt(text.slice(i + 2, i + 4), 16));
+    const high = next === 'x' ? hexValue(text.charCodeAt(i + 2)) : -1;
+    const low = high >= 0 ? hexValue(text.charCodeAt(i + 3)) : -1;
+    if (low >= 0) {
+      bytes[n++] = high * 16 + low;
       i += 3;
-    } else if (/[0-7]/.test(next)) {
+    } else if (next >= '0' && next <= '7') {
       const octal = /^[0-7]{1,3}/.exec(text.slice(i + 1))![0];
-      bytes.push(parseInt(octal, 8) & 0xff);
+      bytes[n++] = parseInt(octal, 8) & 0xff;
       i += octal.length;
     } else if (next in SIMPLE_ESCAPES) {
-      bytes.push(SIMPLE_ESCAPES[next]!);
+      bytes[n++] = SIMPLE_ESCAPES[next]!;
       i += 1;
     } else {
-      bytes.push(92);
+      bytes[n++] = 92;
     }
   }
-  return { bytes: Buffer.from(bytes), truncated: rest === '...' };
+  return { bytes: Buffer.from(bytes.subarray(0, n)), truncated: rest === '...' };
+}
+
+/** 0-15 for an ASCII hex digit's char code, else -1. */
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
 }
 
 /** A decoded C string as text (UTF-8, invalid bytes replaced): paths, argv entries. */
