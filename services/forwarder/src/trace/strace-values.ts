@@ -26,11 +26,16 @@ export function annotationEnd(text: string, start: number): number {
 
 /** Index just past the quoted string that opens at `start` (a `"`), or the text's length. */
 export function quotedEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === '\\') i++;
-    else if (text[i] === '"') return i + 1;
+  // Jump from quote to quote (strings are long runs of \xHH); a quote ends the string
+  // unless an odd number of backslashes stands right before it.
+  for (let from = start + 1; ; ) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) return text.length;
+    let slashes = 0;
+    while (quote - slashes - 1 > start && text.charCodeAt(quote - slashes - 1) === 92) slashes++;
+    if (slashes % 2 === 0) return quote + 1;
+    from = quote + 1;
   }
-  return text.length;
 }
 
 /** A `<` opens an fd annotation only right after a value (`3<`, `AT_FDCWD<`), never in `=>`. */
