@@ -6,3 +6,4 @@ export * from './redact/index.js';
 export * from './errors.js';
 export * from './retry.js';
 export * from './topics.js';
+export * from './joblog/index.js';

@@ -1,0 +1,11 @@
+export { parseGitHubJobLog } from './github-parse.js';
+export { hostedFromRunner } from './github-hosted.js';
+export { splitGitHubLine } from './github-line.js';
+export type { GitHubLogLine } from './github-line.js';
+export type { GitHubActionDownload, GitHubJobLogFacts, GitHubRunnerFacts, GitHubStepFact } from './github-types.js';
+export { parseGitLabJobTrace } from './gitlab-parse.js';
+export { gitLabTraceLines } from './gitlab-scan.js';
+export { ephemeralFromExecutor } from './gitlab-executor.js';
+export type { GitLabExecutor, GitLabImage, GitLabJobTraceFacts, GitLabSection } from './gitlab-types.js';
+export { stripAnsi } from './ansi.js';
+export { MAX_LINE_CHARS } from './lines.js';
