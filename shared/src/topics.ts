@@ -1,6 +1,8 @@
 /** Topic names, declared once. Services share nothing else. */
 export interface TopicNames {
   runs: string;
+  /** Finished GitHub jobs waiting for their job log, before `runs`. */
+  enrich: string;
   logs: string;
   findings: string;
   deadLetter: string;
@@ -10,6 +12,7 @@ export interface TopicNames {
 export function topicNames(prefix = 'pipewatch.'): TopicNames {
   return {
     runs: `${prefix}runs`,
+    enrich: `${prefix}runs.enrich`,
     logs: `${prefix}logs`,
     findings: `${prefix}findings`,
     deadLetter: `${prefix}deadletter`,

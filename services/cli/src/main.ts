@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAttest } from './commands/attest-command.js';
 import { registerConsole } from './commands/console-command.js';
 import { registerForward } from './commands/forward-command.js';
 import { registerRedeliver } from './commands/redeliver-command.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerSuppress(program);
   registerRedeliver(program);
   registerForward(program);
+  registerAttest(program);
   registerConsole(program);
   return program;
 }

@@ -8,7 +8,8 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { registerRequestMetricsHook } from './http/request-metrics-hook.js';
 import type { EventDedupe } from './ingest/event-dedupe.js';
 import type { FindingsFeed } from './ingest/findings-feed.js';
-import { createRunEventPublisher } from './ingest/publish-run-events.js';
+import { createRunEventPublisher, type PublishOutcome, type RunEventPublisher } from './ingest/publish-run-events.js';
+import { wantsJobLog } from './enrich/enrich-service.js';
 import { createLogBatchPublisher } from './logs/publish-log-batches.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics/collector-metrics.js';
 import { registerEventsRoute } from './routes/events-route.js';
@@ -29,8 +30,11 @@ export interface CollectorDeps {
   dedupe: EventDedupe;
   /** Pass one to share a registry with the composition root; otherwise the app makes its own. */
   metrics?: CollectorMetrics;
-  /** Turns on POST /webhooks/github, verified with this secret. */
-  github?: { secret: string };
+  /**
+   * Turns on POST /webhooks/github, verified with this secret. With `jobLogs`, finished jobs'
+   * run events go to `runs.enrich` to be judged with their job log (startJobLogEnricher).
+   */
+  github?: { secret: string; jobLogs?: boolean };
   /** Turns on POST /webhooks/gitlab, checked against this token. */
   gitlab?: { token: string };
   /** Values of known secrets (e.g. of the env vars PIPEWATCH_SECRET_NAMES lists), masked wherever they appear. */
@@ -71,6 +75,9 @@ export function buildCollectorApp(deps: CollectorDeps): FastifyInstance {
 
   const publishRuns = createRunEventPublisher({ bus: deps.bus, topics: deps.topics, dedupe: deps.dedupe, metrics, knownSecretValues });
   const delivery = { publish: publishRuns, dedupe: deps.dedupe, metrics, logger: deps.logger };
+  const githubPublish = deps.github?.jobLogs
+    ? routeForJobLogs(publishRuns, createRunEventPublisher({ bus: deps.bus, topics: { ...deps.topics, runs: deps.topics.enrich }, dedupe: deps.dedupe, metrics, knownSecretValues }))
+    : publishRuns;
 
   registerHealthRoutes(app, deps.bus);
   registerMetricsRoute(app, metrics);
@@ -82,9 +89,21 @@ export function buildCollectorApp(deps: CollectorDeps): FastifyInstance {
     maxLogLines: deps.maxLogLines ?? MAX_LOG_LINES,
     knownSecretValues,
   });
-  registerGithubRoute(app, { ...delivery, secret: deps.github?.secret });
+  registerGithubRoute(app, { ...delivery, publish: githubPublish, secret: deps.github?.secret });
   registerGitlabRoute(app, { ...delivery, token: deps.gitlab?.token });
   registerJenkinsRoute(app, delivery);
   for (const extend of deps.extensions ?? []) extend(app);
   return app;
+}
+
+/** Finished GitHub jobs go to the enrich topic (to wait for their log); everything else straight to runs. */
+function routeForJobLogs(runs: RunEventPublisher, enrich: RunEventPublisher): RunEventPublisher {
+  return async (events) => {
+    const held = events.filter((item) => wantsJobLog(item.event));
+    return held.length === 0 ? runs(events) : held.length === events.length ? enrich(events) : sumOutcomes(await enrich(held), await runs(events.filter((item) => !wantsJobLog(item.event))));
+  };
+}
+
+function sumOutcomes(a: PublishOutcome, b: PublishOutcome): PublishOutcome {
+  return { accepted: a.accepted + b.accepted, duplicates: a.duplicates + b.duplicates, redactions: a.redactions + b.redactions };
 }

@@ -14,3 +14,7 @@ export { mapWorkflowRun } from './webhooks/github/map-workflow-run.js';
 export { mapGitlabJob } from './webhooks/gitlab/map-job-hook.js';
 export { mapGitlabPipeline } from './webhooks/gitlab/map-pipeline-hook.js';
 export { mapJenkinsNotification } from './webhooks/jenkins/map-notification.js';
+export { startJobLogEnricher, wantsJobLog, type EnrichDeps } from './enrich/enrich-service.js';
+export { createGitHubJobLogClient, rateLimitWaitMs, type GitHubJobLogClient, type JobLog } from './enrich/github-job-log-client.js';
+export { mergeGitHubJobLog } from './enrich/merge-github-job-log.js';
+export { createLogBatchPublisher } from './logs/publish-log-batches.js';

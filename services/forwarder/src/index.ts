@@ -40,3 +40,4 @@ export {
 export { parseNetDev, parseProcIo, parsePageSize } from './proc/parse-misc.js';
 export { createProcReader, type ProcReader } from './proc/proc-reader.js';
 export { createExeHasher, sha256File, type ExeHasher } from './proc/exe-hasher.js';
+export * from './artifacts/index.js';

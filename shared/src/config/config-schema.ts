@@ -57,6 +57,9 @@ export const ConfigSchema = z.object({
   PIPEWATCH_SLACK_WEBHOOK_URL: httpUrl.optional(),
   // CI webhooks (collector).
   PIPEWATCH_GITHUB_WEBHOOK_SECRET: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** A fine-grained token or App installation token with actions: read: finished jobs are judged with their job log. */
+  PIPEWATCH_GITHUB_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  PIPEWATCH_GITHUB_API_URL: z.string().url().default('https://api.github.com'),
   PIPEWATCH_GITLAB_WEBHOOK_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   PIPEWATCH_MAX_LOG_LINES: positiveInt.default(10_000),
   /** With PIPEWATCH_TLS_KEY_FILE: the collector serves HTTPS with this PEM certificate (chain). */
@@ -108,5 +111,6 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'ELASTICSEARCH_PASSWORD',
   'KAFKA_SASL_PASSWORD',
   'PIPEWATCH_GITHUB_WEBHOOK_SECRET',
+  'PIPEWATCH_GITHUB_TOKEN',
   'PIPEWATCH_GITLAB_WEBHOOK_TOKEN',
 ]);

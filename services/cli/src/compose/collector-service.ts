@@ -1,6 +1,6 @@
 import { createSecureContext } from 'node:tls';
 import { ConfigError, decodeJson, errorMessage, Finding, topicNames, type Bus, type Config, type Logger } from '@pipewatch/shared';
-import { buildCollectorApp, createEventDedupe, createFindingsFeed, listenCollector, type CollectorDeps } from '@pipewatch/collector';
+import { buildCollectorApp, createCollectorMetrics, createEventDedupe, createFindingsFeed, createGitHubJobLogClient, createLogBatchPublisher, listenCollector, startJobLogEnricher, type CollectorDeps } from '@pipewatch/collector';
 import { readConfiguredFile } from './configured-file.js';
 
 export interface RunningService {
@@ -29,16 +29,32 @@ export async function startCollectorOn(
     const parsed = Finding.safeParse(decodeJson(message));
     if (parsed.success) findings.record(parsed.data);
   });
+  const dedupe = createEventDedupe(config.PIPEWATCH_DEDUPE_CAPACITY);
+  const metrics = createCollectorMetrics();
+  const secretValues = knownSecretValues(config.PIPEWATCH_SECRET_NAMES ?? [], env, logger);
+  const jobLogs = Boolean(config.PIPEWATCH_GITHUB_TOKEN && config.PIPEWATCH_GITHUB_WEBHOOK_SECRET);
+  // Finished GitHub jobs wait on runs.enrich for their log, then go on to runs (one judgement, with the log).
+  const enricher = jobLogs
+    ? await startJobLogEnricher({
+        bus,
+        topics,
+        github: createGitHubJobLogClient({ apiUrl: config.PIPEWATCH_GITHUB_API_URL, token: config.PIPEWATCH_GITHUB_TOKEN! }),
+        publishLogs: createLogBatchPublisher({ bus, topics, dedupe, metrics }),
+        knownSecretValues: [...secretValues, config.PIPEWATCH_GITHUB_TOKEN!, ...tokens],
+        logger,
+      })
+    : undefined;
   const app = buildCollectorApp({
     bus,
     topics,
     logger,
     tokens,
     maxBodyBytes: config.PIPEWATCH_MAX_BODY_BYTES,
-    dedupe: createEventDedupe(config.PIPEWATCH_DEDUPE_CAPACITY),
-    ...(config.PIPEWATCH_GITHUB_WEBHOOK_SECRET ? { github: { secret: config.PIPEWATCH_GITHUB_WEBHOOK_SECRET } } : {}),
+    dedupe,
+    metrics,
+    ...(config.PIPEWATCH_GITHUB_WEBHOOK_SECRET ? { github: { secret: config.PIPEWATCH_GITHUB_WEBHOOK_SECRET, jobLogs } } : {}),
     ...(config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN ? { gitlab: { token: config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN } } : {}),
-    knownSecretValues: knownSecretValues(config.PIPEWATCH_SECRET_NAMES ?? [], env, logger),
+    knownSecretValues: [...secretValues, ...(config.PIPEWATCH_GITHUB_TOKEN ? [config.PIPEWATCH_GITHUB_TOKEN] : [])],
     maxLogLines: config.PIPEWATCH_MAX_LOG_LINES,
     extensions,
     findings,
@@ -51,7 +67,7 @@ export async function startCollectorOn(
     logger,
   });
   logger.info('collector webhooks', {
-    github: config.PIPEWATCH_GITHUB_WEBHOOK_SECRET ? 'on' : 'off',
+    github: config.PIPEWATCH_GITHUB_WEBHOOK_SECRET ? (jobLogs ? 'on, with job logs' : 'on') : 'off',
     gitlab: config.PIPEWATCH_GITLAB_WEBHOOK_TOKEN ? 'on' : 'off',
     jenkins: 'on',
   });
@@ -59,6 +75,7 @@ export async function startCollectorOn(
     address: server.address,
     async stop() {
       await server.close();
+      await enricher?.close();
       await feed.close();
     },
   };
