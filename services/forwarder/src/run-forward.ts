@@ -1,3 +1,4 @@
+import { readJobContext, type JobContext } from './context/job-context.js';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { describeIssues, RunEvent } from '@pipewatch/shared';
@@ -58,6 +59,8 @@ export interface ForwardResult {
 /** After the command exits, how long to wait for a background process still holding its stdout. */
 const CLOSE_GRACE_MS = 2000;
 /** After SIGTERM on a blocking finding, how long the command gets before SIGKILL. */
+/** Longest the lockfile, action-directory and event-file reads may hold the job's end. */
+const CONTEXT_WAIT_MS = 10_000;
 const KILL_GRACE_MS = 5000;
 /** With --fail-on: how long the collector may take to answer with findings, and how often to ask when nothing new happens. */
 const FAIL_ON_WAIT_MS = 1500;
@@ -194,13 +197,15 @@ async function runCommand(
   if (traceDone) await withinMs(traceDone.then(() => true), CLOSE_GRACE_MS, false);
   const sensed = sensor ? await sensor.finish() : undefined;
   const netAfter = netBefore ? await proc.netDev() : undefined;
+  const workspace = io.env.GITHUB_WORKSPACE ?? io.env.CI_PROJECT_DIR ?? io.env.WORKSPACE ?? io.cwd ?? process.cwd();
+  const context = shipping && request.metadata ? await withinMs(readJobContext(io.env, workspace).catch(() => undefined), CONTEXT_WAIT_MS, undefined) : undefined;
   const network = netBefore && netAfter ? { tx: Math.max(0, netAfter.tx - netBefore.tx), rx: Math.max(0, netAfter.rx - netBefore.rx) } : undefined;
   blocker.block = undefined;
   const commandCode = exitCodeOf(code, signal);
   // A job stopped on a finding fails, even if the command shrugged off the signal.
   const exitCode = blocked && commandCode === 0 ? 1 : commandCode;
   const outcome: RunOutcome = { exitCode, ...(signal ? { signal } : {}), cancelled, startedAt, finishedAt, cpuTicks: observation.cpuTicks, command: command[0] };
-  const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore, ...(sensed ? { sensed } : {}), ...(network ? { network } : {}) }, io.notice) : undefined;
+  const event = shipping && request.metadata ? await postRunEvent(request, shipping, { hasher, observation, proc, outcome, reapedBefore, ...(sensed ? { sensed } : {}), ...(network ? { network } : {}), ...(context ? { context } : {}) }, io.notice) : undefined;
   return { exitCode, ...(signal ? { signal } : {}), ...(event ? { event } : {}), observation };
 }
 
@@ -287,6 +292,7 @@ interface Observed {
   reapedBefore: number;
   sensed?: Awaited<ReturnType<SensorRun['finish']>>;
   network?: { tx: number; rx: number };
+  context?: JobContext;
 }
 
 /** Builds, checks and queues the run event; a failure here is told, never thrown. */
@@ -309,7 +315,7 @@ async function postRunEvent(request: ForwardRequest, shipping: Shipping, observe
 async function describeRun(metadata: CiMetadata, shipping: Shipping, observed: Observed, step: string | undefined): Promise<RunEvent> {
   const hashes = await withinMs(observed.hasher.results(), HASH_WAIT_MS, new Map<string, string | undefined>());
   const reapedTicks = (await reapedChildTicks(observed.proc)) - observed.reapedBefore;
-  return buildRunEvent({
+  const event = buildRunEvent({
     eventId: shipping.eventId,
     metadata,
     observation: observed.observation,
@@ -319,6 +325,7 @@ async function describeRun(metadata: CiMetadata, shipping: Shipping, observed: O
     ...(observed.network ? { network: observed.network } : {}),
     outcome: { ...observed.outcome, cpuTicks: Math.max(observed.outcome.cpuTicks, reapedTicks) },
   });
+  return observed.context ? withJobContext(event, observed.context) : event;
 }
 
 /**
@@ -364,4 +371,22 @@ function reportTrouble(shipping: Shipping, notice: (message: string) => void): v
 /** A machine that runs one job at a time, so its interface counters are the job's traffic. */
 function singleJobMachine(env: Record<string, string | undefined> | undefined): boolean {
   return env?.RUNNER_ENVIRONMENT === 'github-hosted' || env?.PIPEWATCH_NET_DEV === '1';
+}
+
+/** The workspace and runner facts on the final event; CI variables the metadata already set win. */
+function withJobContext(event: RunEvent, context: JobContext): RunEvent {
+  const runner = { ...context.runner, ...defined(event.runner ?? {}) };
+  return {
+    ...event,
+    run: { ...context.run, ...defined(event.run), id: event.run.id },
+    ...(Object.keys(runner).length > 0 ? { runner } : {}),
+    ...(context.secrets.length > 0 ? { access: { ...(event.access ?? {}), secrets: context.secrets } } : {}),
+    ...(context.dependencies.length > 0 ? { dependencies: context.dependencies } : {}),
+    attributes: { ...context.attributes, ...(event.attributes ?? {}) },
+  };
+}
+
+/** Keys whose value is set: a CI variable that said nothing must not erase what the context found. */
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -166,6 +167,25 @@ for (const sensor of ['proc', 'strace'] as const) describe(`runForward with the 
     else assert.deepEqual([resources.net_rx_bytes, resources.net_tx_bytes], [0, 0]);
     const sharedResources = byRun.get('r-net-shared')!.resources!;
     if (sensor === 'proc') assert.equal(sharedResources.net_rx_bytes, undefined, 'a shared host\'s counters are everyone\'s traffic');
+  });
+
+  it('adds the workspace\'s lockfile digests, the event file\'s fork and trigger, and the runner\'s hosting to the final event', async () => {
+    const workspace = await mkdtemp(join(tmpdir(), 'pipewatch-forward-ws-'));
+    await writeFile(join(workspace, 'package-lock.json'), readFileSync(new URL('../../../package-lock.json', import.meta.url)));
+    // A pull_request delivery whose head is a fork (GitHub's own example, head repository renamed).
+    const eventPath = join(workspace, 'event.json');
+    await writeFile(eventPath, JSON.stringify({ action: 'opened', sender: { login: 'mallory' }, pull_request: { head: { repo: { full_name: 'mallory/app', fork: true }, sha: 'a'.repeat(40) }, base: { repo: { full_name: 'octo/app' } } } }));
+    const h = harness({ env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PIPEWATCH_TOKEN: TOKEN, GITHUB_WORKSPACE: workspace, GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_ACTIONS: 'true', RUNNER_ENVIRONMENT: 'github-hosted' } });
+    await runForward({ command: ['sh', '-c', 'true'], settings: settingsFor(collector.url), metadata: metadata('r-context') }, h.io);
+    await rm(workspace, { recursive: true, force: true });
+    const event = finalEvents().find((item) => item.run.id === 'r-context')!;
+    const lock = JSON.parse(readFileSync(new URL('../../../package-lock.json', import.meta.url), 'utf8')) as { packages: Record<string, { integrity?: string; version?: string }> };
+    const zod = lock.packages['node_modules/zod']!;
+    assert.ok(event.dependencies!.some((dep) => dep.name === 'zod' && dep.version === zod.version && dep.digest === zod.integrity && dep.source === 'package-lock.json'), 'zod as the lockfile pins it');
+    assert.equal(event.run.from_fork, true);
+    assert.equal(event.run.trigger, 'pull_request_target');
+    assert.equal(event.runner?.ephemeral, true);
+    assert.equal(event.runner?.self_hosted, false);
   });
 
   for (const [signal, code] of [['TERM', 143], ['KILL', 137]] as const) {
