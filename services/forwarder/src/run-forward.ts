@@ -255,7 +255,10 @@ async function prepareSensor(request: ForwardRequest, io: ForwardIo, shipping: S
   });
   return {
     add(event) {
-      if (event.kind === 'exec' && event.ok) hasher.hash(event.exe, [`/proc/${event.pid}/exe`, event.exe]);
+      if (event.kind === 'exec' && event.ok) {
+        hasher.hash(event.exe, [`/proc/${event.pid}/exe`, event.exe]);
+        if (event.script) hasher.hash(event.script, [event.script]);
+      }
       run.add(event);
     },
     finish: () => {

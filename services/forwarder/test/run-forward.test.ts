@@ -169,6 +169,30 @@ for (const sensor of ['proc', 'strace'] as const) describe(`runForward with the 
     if (sensor === 'proc') assert.equal(sharedResources.net_rx_bytes, undefined, 'a shared host\'s counters are everyone\'s traffic');
   });
 
+  it('lists a script run by an interpreter like an executable, with its sha256; one the job wrote first as dropped (sensor only)', async function () {
+    if (sensor !== 'strace') this.skip();
+    const dir = await mkdtemp(join(tmpdir(), 'pipewatch-forward-script-'));
+    const shipped = join(dir, 'upload.sh');
+    await writeFile(shipped, 'echo uploading >/dev/null\n');
+    // The second script is written by the job itself and then run: a downloaded second stage.
+    const script = `bash ${shipped} && printf 'true\\n' > ${dir}/stage2.sh && sh ${dir}/stage2.sh`;
+    const h = harness();
+    await runForward({ command: ['sh', '-c', script], settings: settingsFor(collector.url), metadata: metadata('r-script') }, h.io);
+    const event = finalEvents().find((item) => item.run.id === 'r-script')!;
+    const processes = event.access!.processes!;
+    const uploader = processes.find((item) => item.exe === shipped);
+    assert.ok(uploader, JSON.stringify(processes.map((item) => item.exe)));
+    assert.equal(uploader.sha256, await sha256File(shipped));
+    assert.equal(uploader.parent, await realpath('/bin/bash'));
+    assert.equal(uploader.dropped, undefined);
+    const stage2 = processes.find((item) => item.exe === join(dir, 'stage2.sh'));
+    assert.ok(stage2, JSON.stringify(processes.map((item) => item.exe)));
+    assert.equal(stage2.dropped, true);
+    // `sh -c` ran inline text: no script entry for it.
+    assert.ok(!processes.some((item) => item.exe.endsWith(script)), 'inline code is not a script');
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('adds the workspace\'s lockfile digests, the event file\'s fork and trigger, and the runner\'s hosting to the final event', async () => {
     const workspace = await mkdtemp(join(tmpdir(), 'pipewatch-forward-ws-'));
     await writeFile(join(workspace, 'package-lock.json'), readFileSync(new URL('../../../package-lock.json', import.meta.url)));

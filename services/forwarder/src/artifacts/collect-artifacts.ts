@@ -1,5 +1,6 @@
 import type { RunEvent } from '@pipewatch/shared';
 import { createDetachedCheck, type SignatureCheck } from './detached-signature.js';
+import { splitArtifactVersion } from './artifact-version.js';
 import { artifactName, expandPatterns } from './expand-patterns.js';
 import { readArtifact } from './read-artifact.js';
 import { findSidecars } from './sidecar-files.js';
@@ -88,12 +89,14 @@ export async function collectArtifacts(patterns: readonly string[], options: Col
  * one. One that could not be checked at all leaves `signature_verified` out rather than
  * claiming a failure the detector would call critical.
  */
-function toArtifact(name: string, digest: string, checks: SignatureCheck[]): Artifact {
-  if (checks.length === 0) return { name, digest, signed: false };
-  if (checks.some((check) => !check.verified && !check.unchecked)) return { name, digest, signed: true, signature_verified: false };
-  if (checks.some((check) => check.unchecked)) return { name, digest, signed: true };
+function toArtifact(path: string, digest: string, checks: SignatureCheck[]): Artifact {
+  const { name, version } = splitArtifactVersion(path);
+  const id = { name, ...(version ? { version: version.slice(0, 200) } : {}), digest };
+  if (checks.length === 0) return { ...id, signed: false };
+  if (checks.some((check) => !check.verified && !check.unchecked)) return { ...id, signed: true, signature_verified: false };
+  if (checks.some((check) => check.unchecked)) return { ...id, signed: true };
   const signer = checks.find((check) => check.signer)?.signer;
-  return { name, digest, signed: true, signature_verified: true, ...(signer ? { signer: signer.slice(0, 500) } : {}) };
+  return { ...id, signed: true, signature_verified: true, ...(signer ? { signer: signer.slice(0, 500) } : {}) };
 }
 
 /** The contract bounds names; the end of a path says most about the file. */

@@ -38,8 +38,10 @@ export async function readJobContext(env: Env, workspace: string): Promise<JobCo
   if (event?.trigger) run.trigger = event.trigger.slice(0, 100);
   if (event?.from_fork !== undefined) run.from_fork = event.from_fork;
   if (event?.actor) run.actor = event.actor.slice(0, 200);
-  const secrets = [...new Set([...(workflow ?? []), ...(envValue(env, 'GITLAB_CI') ? gitLabSecretNames(env) : [])])].sort().slice(0, 1000);
+  const withheld = secretsWithheld(event);
+  const secrets = withheld ? [] : [...new Set([...(workflow ?? []), ...(envValue(env, 'GITLAB_CI') ? gitLabSecretNames(env) : [])])].sort().slice(0, 1000);
   const attributes: Record<string, string | number> = {};
+  if (withheld && (workflow?.length ?? 0) > 0) attributes.secrets_withheld = withheld;
   if (deps) {
     attributes.lockfiles = deps.lockfiles.length;
     if (deps.truncated > 0) attributes.dependencies_truncated = deps.truncated;
@@ -49,6 +51,15 @@ export async function readJobContext(env: Env, workspace: string): Promise<JobCo
   if (event?.head_repository) attributes.head_repository = event.head_repository.slice(0, 2000);
   if (event?.error) attributes.event_context_error = event.error.slice(0, 2000);
   return { run, runner: runnerEphemeral(env), secrets, dependencies, attributes };
+}
+
+/**
+ * GitHub passes no secrets to a `pull_request` run from a fork (only a read-only
+ * GITHUB_TOKEN, which the permissions rules judge): the workflow's references are then
+ * names the job never had, and listing them would page on every outside contribution.
+ */
+function secretsWithheld(event: { trigger?: string; from_fork?: boolean } | undefined): string | undefined {
+  return event?.from_fork === true && event.trigger === 'pull_request' ? 'fork pull_request' : undefined;
 }
 
 /** `_actions/<owner>/<repo>/<ref>` trees as dependencies: name owner/repo, version ref, the tree's digest. */

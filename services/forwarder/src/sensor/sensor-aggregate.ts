@@ -111,6 +111,19 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
     fresh.egress.push(found.entry);
   }
 
+  /** A script run by an interpreter is listed like an executable, its interpreter as parent. */
+  function addScript(script: string, interpreter: string, argv: string[]): void {
+    if (processes.has(script) || processes.size >= MAX_PROCESSES) return;
+    const process: SensedProcess = {
+      exe: script,
+      parent: interpreter,
+      argv: boundArgv(argv, options.knownSecrets),
+      ...(written.has(script) ? { dropped: true as const } : {}),
+    };
+    processes.set(script, process);
+    fresh.processes.push(process);
+  }
+
   const handlers: { [K in SensorEvent['kind']]: (event: Extract<SensorEvent, { kind: K }>) => void } = {
     exec(event) {
       if (event.ppid !== undefined) treePids.add(event.ppid);
@@ -121,6 +134,7 @@ export function createSensorAggregate(options: AggregateOptions): SensorAggregat
       totals.processesStarted++;
       const parent = event.ppid !== undefined ? exeByPid.get(event.ppid) : exeByPid.get(event.pid);
       exeByPid.set(event.pid, event.exe);
+      if (event.script) addScript(event.script, event.exe, event.argv);
       if (processes.has(event.exe) || processes.size >= MAX_PROCESSES) return;
       const process: SensedProcess = {
         exe: event.exe,

@@ -19,6 +19,8 @@ export interface ExecEvent {
   argv: string[];
   /** strace showed only part of argv (an argument longer than `-s` bytes, or too many arguments). */
   argvTruncated?: boolean;
+  /** The script file an interpreter was asked to run (`bash x.sh`), absolute; see interpreter-script.ts. */
+  script?: string;
   /** false when execve failed (ENOENT, EACCES...); `error` is the errno name. */
   ok: boolean;
   error?: string;

@@ -4,6 +4,7 @@
  * and cwd, and which IPs DNS answers named. Everything else comes from `-yy` annotations.
  */
 import { posix } from 'node:path';
+import { interpreterScript } from './interpreter-script.js';
 import { answerAddresses, decodeDnsMessage } from './dns-message.js';
 import { hostFromFirstBytes } from './first-bytes.js';
 import type { ExecEvent, SensorEvent } from './sensor-events.js';
@@ -175,6 +176,8 @@ export function createTraceModel(options: TraceModelOptions = {}): TraceModel {
     };
     if (argv && (argv.truncated || argv.items.some((item) => item.truncated))) event.argvTruncated = true;
     if (record.ret === 0) {
+      const script = interpreterScript(exe, event.argv, proc.cwd ?? options.cwd ?? '/');
+      if (script) event.script = script;
       flushFailedExecs(pid, posix.basename(exe));
       emit(event);
       return;
