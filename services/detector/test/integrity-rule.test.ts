@@ -25,6 +25,25 @@ describe('integrity rule', () => {
     assert.deepEqual(detection.findings.map((f) => f.rule.id), ['integrity.dependency.digest_mismatch']);
   });
 
+  it('notes a floating ref (an action directory\'s v4) with new content once, low, then learns it', () => {
+    const tree = (digest: string) => ({ dependencies: [{ name: 'actions/checkout', version: 'v4', digest, source: 'runner _actions directory' }] });
+    const one = makeRun(1, tree(sha('aa')));
+    let baseline = detectRun(undefined, one, DEFAULT_SETTINGS, one.occurred_at).baseline;
+    const moved = makeRun(2, tree(sha('bb')));
+    const detection = detectRun(baseline, moved, DEFAULT_SETTINGS, moved.occurred_at);
+    assert.deepEqual(detection.findings.map((f) => [f.rule.id, f.severity]), [['integrity.dependency.digest_mismatch', 'low']]);
+    assert.match(detection.findings[0]!.summary, /moves on each release/);
+    baseline = detection.baseline;
+    const again = makeRun(3, tree(sha('bb')));
+    assert.deepEqual(detectRun(baseline, again, DEFAULT_SETTINGS, again.occurred_at).findings, []);
+    // An exact version is no floating ref: the same change stays critical.
+    const exact = (digest: string) => ({ dependencies: [{ name: 'actions/checkout', version: 'v4.2.2', digest, source: 'runner _actions directory' }] });
+    const first = makeRun(4, exact(sha('aa')));
+    const pinned = detectRun(undefined, first, DEFAULT_SETTINGS, first.occurred_at).baseline;
+    const swapped = makeRun(5, exact(sha('cc')));
+    assert.equal(detectRun(pinned, swapped, DEFAULT_SETTINGS, swapped.occurred_at).findings[0]?.severity, 'critical');
+  });
+
   it('accepts a new version with its own digest (a normal upgrade)', () => {
     assert.deepEqual(judge({ dependencies: [{ name: 'codecov-uploader', version: '0.8.0', digest: sha('ab') }] }), []);
   });

@@ -33,6 +33,25 @@ function dependencyFindings(context: RuleContext): Candidate[] {
     const fingerprint = digestFingerprint(dependency.digest);
     if (!expected || expected === fingerprint) continue;
     const label = dependency.version ? `${dependency.name}@${dependency.version}` : dependency.name;
+    // A floating ref (an action's `v4`, a branch) moves on every upstream release: as with a
+    // moved action tag, a note once per new digest, then learned.
+    if (dependency.version && FLOATING_REF.test(dependency.version)) {
+      const onceKey = `dependency|${key}|${fingerprint}`;
+      if (wasAlerted(context.baseline, onceKey)) continue;
+      out.push({
+        ruleId: 'integrity.dependency.digest_mismatch',
+        ruleName: 'Dependency checksum changed',
+        category: 'integrity',
+        severity: 'low',
+        score: 0.35,
+        onceKey,
+        subject: key,
+        summary: `${label} now has content digest ${shortDigest(dependency.digest)} instead of ${shortDigest(expected)}${dependency.source ? ` (${dependency.source})` : ''}; ${dependency.version} is a ref that moves on each release, but a retargeted ref is also how tj-actions/changed-files was hijacked: check upstream published a release, and pin to a reviewed commit.`,
+        evidence: { observed: { ...dependency }, expected_digest_prefix: expected, floating_ref: true },
+        mitigations: ['M1591'],
+      });
+      continue;
+    }
     // A download with no version, or a version rebuilt by design (an installer script
     // fetched from its latest URL), changes whenever upstream publishes: reported once
     // at medium, then learned. A pinned version changing is tampering: reported on
